@@ -1,0 +1,1 @@
+"""`make bench`: benchmarks that print numbers (targets are printed beside them, never asserted)."""

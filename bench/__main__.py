@@ -1,0 +1,17 @@
+"""Run every benchmark section in order: `python -m bench [section ...]`."""
+from __future__ import annotations
+
+import importlib
+import sys
+
+SECTIONS = ["import_time"]
+
+
+def main(argv: list) -> None:
+    for name in argv or SECTIONS:
+        print(f"\n== {name} " + "=" * (60 - len(name)))
+        importlib.import_module(f"bench.{name}").main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

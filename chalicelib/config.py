@@ -1,0 +1,69 @@
+"""Configuration from environment variables, read once per execution environment."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+# The dev stage's fixed, documented secrets (contract section 5): a person can mint a token
+# and sign a Cloudinary notification by hand against the local stack.
+DEV_JWT_SECRET = "trendke-dev-secret-do-not-use-in-prod"
+DEV_CLOUDINARY_URL = "cloudinary://111111111111111:trendke-dev-api-secret@trendke-dev"
+
+API_VERSION = "2.0.0"
+
+
+def _env(name: str, default: Optional[str] = None) -> Optional[str]:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _int(name: str, default: int) -> int:
+    raw = _env(name)
+    return int(raw) if raw is not None else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    database_url: Optional[str]
+    db_statement_timeout_ms: int
+    db_connect_timeout_s: int
+    jwt_secret: Optional[str]
+    jwt_algorithm: str
+    jwt_jwks_url: Optional[str]
+    jwt_audience: Optional[str]
+    cloudinary_url: Optional[str]
+    trending_bucket: Optional[str]
+    trending_prefix: str
+    trending_local_dir: str
+    cors_allow_origin: str
+    public_base_url: Optional[str]
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The settings of this execution environment (cached; `reset()` forgets them)."""
+    return Settings(
+        stage=_env("STAGE", "dev"),
+        database_url=_env("DATABASE_URL"),
+        db_statement_timeout_ms=_int("DB_STATEMENT_TIMEOUT_MS", 5000),
+        db_connect_timeout_s=_int("DB_CONNECT_TIMEOUT_S", 3),
+        jwt_secret=_env("JWT_SECRET"),
+        # Pinned by configuration, never read from a token's header.
+        jwt_algorithm=_env("JWT_ALGORITHM", "HS256").upper(),
+        jwt_jwks_url=_env("JWT_JWKS_URL"),
+        jwt_audience=_env("JWT_AUDIENCE"),
+        cloudinary_url=_env("CLOUDINARY_URL"),
+        trending_bucket=_env("TRENDING_BUCKET"),
+        trending_prefix=_env("TRENDING_PREFIX", "trending/"),
+        trending_local_dir=_env("TRENDING_LOCAL_DIR", ".local/trending-store"),
+        cors_allow_origin=_env("CORS_ALLOW_ORIGIN", "*"),
+        public_base_url=_env("PUBLIC_BASE_URL"),
+    )
+
+
+def reset() -> None:
+    """Forget the cached settings (tests, and the CLI after it changes the environment)."""
+    settings.cache_clear()

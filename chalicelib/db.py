@@ -1,0 +1,164 @@
+"""Postgres through psycopg 3: one connection per execution environment.
+
+Lambda runs one request at a time per execution environment; `chalice local` runs each
+request on a thread. A thread-local connection gives both the same shape: one connection per
+environment (per thread locally), opened on first use, reused while warm, re-opened after a
+failure. Production goes through Supabase's transaction-mode pooler, so no server-side
+prepared statements (`prepare_threshold=None`).
+
+psycopg is imported on first use, never at import time (cold starts).
+"""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Optional, Sequence, TypeVar
+
+from .config import settings
+from .errors import ServiceUnavailable
+
+T = TypeVar("T")
+
+
+class _Holder(threading.local):
+    conn: Any = None
+    lock: Optional[threading.Lock] = None
+
+
+_local = _Holder()
+
+
+def _connect() -> Any:
+    import psycopg
+    from psycopg.rows import dict_row
+
+    cfg = settings()
+    if not cfg.database_url:
+        raise ServiceUnavailable("Database is not configured (DATABASE_URL)")
+    return psycopg.connect(
+        cfg.database_url,
+        autocommit=True,  # a read is one statement, no BEGIN/COMMIT round trips
+        prepare_threshold=None,  # transaction-mode pooler: no server-side prepares
+        row_factory=dict_row,
+        connect_timeout=cfg.db_connect_timeout_s,
+        application_name="trendke-api",
+        options=f"-c statement_timeout={cfg.db_statement_timeout_ms}",
+    )
+
+
+def connection() -> Any:
+    """This environment's (thread's) open connection, opened or re-opened as needed."""
+    conn = _local.conn
+    if conn is None or conn.closed or conn.broken:
+        if conn is not None:
+            conn.close()
+        _local.conn = None
+        conn = _local.conn = _connect()
+    return conn
+
+
+def close() -> None:
+    conn, _local.conn = _local.conn, None
+    if conn is not None:
+        conn.close()
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    import psycopg
+
+    return isinstance(exc, psycopg.OperationalError) and not isinstance(
+        exc, psycopg.errors.QueryCanceled
+    )
+
+
+def run(work: Callable[[Any], T]) -> T:
+    """Run `work(conn)`; on a dead reused connection, reconnect and run it once more.
+
+    A warm environment may hold a connection the pooler or server closed while it slept. The
+    retry is safe because every unit of work is one statement or one transaction, and every
+    write is idempotent.
+    """
+    reused = _local.conn is not None
+    try:
+        return work(connection())
+    except Exception as exc:
+        if not _is_connection_error(exc):
+            raise
+        close()
+        if not reused:
+            raise ServiceUnavailable("Database unavailable") from exc
+    try:
+        return work(connection())
+    except Exception as exc:
+        if _is_connection_error(exc):
+            close()
+            raise ServiceUnavailable("Database unavailable") from exc
+        raise
+
+
+def fetch_all(sql: str, params: Sequence[Any] | dict = ()) -> list:
+    return run(lambda c: c.execute(sql, params).fetchall())
+
+
+def fetch_one(sql: str, params: Sequence[Any] | dict = ()) -> Optional[dict]:
+    return run(lambda c: c.execute(sql, params).fetchone())
+
+
+def execute(sql: str, params: Sequence[Any] | dict = ()) -> int:
+    return run(lambda c: c.execute(sql, params).rowcount)
+
+
+def in_transaction(work: Callable[[Any], T]) -> T:
+    """Run `work(conn)` inside one transaction (committed on return, rolled back on error)."""
+
+    def unit(conn: Any) -> T:
+        with conn.transaction():
+            return work(conn)
+
+    return run(unit)
+
+
+@contextmanager
+def cursor() -> Iterator[Any]:
+    """A cursor on this environment's connection, for multi-statement reads (scripts)."""
+    with connection().cursor() as cur:
+        yield cur
+
+
+def ping(timeout_s: float = 0.8) -> bool:
+    """True when `SELECT 1` answers within `timeout_s`, whatever state the network is in.
+
+    libpq's connect timeout is two seconds at the least, and a dead network can stall even
+    an open connection, so the check runs on a helper thread and we stop waiting for it at
+    the deadline. It uses the environment's open connection when there is one, else a
+    short-lived connection of its own.
+    """
+    result: dict = {}
+    existing = _local.conn
+
+    def attempt() -> None:
+        try:
+            if existing is not None and not existing.closed and not existing.broken:
+                existing.execute("SELECT 1")
+                result["ok"] = True
+                return
+            import psycopg
+
+            cfg = settings()
+            if not cfg.database_url:
+                return
+            with psycopg.connect(
+                cfg.database_url,
+                autocommit=True,
+                prepare_threshold=None,
+                connect_timeout=2,
+                options="-c statement_timeout=700",
+            ) as conn:
+                result["ok"] = conn.execute("SELECT 1").fetchone() == (1,)
+        except Exception:
+            result["ok"] = False
+
+    worker = threading.Thread(target=attempt, name="db-ping", daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    return bool(result.get("ok"))

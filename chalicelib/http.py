@@ -1,0 +1,175 @@
+"""HTTP helpers shared by every route: JSON answers, edge-cache headers, ETags, input parsing.
+
+This is the one place that decides `Cache-Control` and `ETag`, so every route caches the same
+way. The logic modules never import it.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any, Dict, Mapping, Optional
+
+from chalice import Response
+
+from .errors import BadRequest
+
+MAX_QUERY_STRING_CHARS = 2048
+PRIVATE = "private, no-store"
+NO_STORE = "no-store"
+
+
+@dataclass(frozen=True)
+class CachePolicy:
+    """How long browsers (max_age) and the CDN (s_maxage) may keep an anonymous answer."""
+
+    max_age: int
+    s_maxage: int
+    stale_while_revalidate: int
+    stale_if_error: int
+
+    @property
+    def header(self) -> str:
+        return (
+            f"public, max-age={self.max_age}, s-maxage={self.s_maxage}, "
+            f"stale-while-revalidate={self.stale_while_revalidate}, "
+            f"stale-if-error={self.stale_if_error}"
+        )
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def dumps(body: Any) -> str:
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False, default=_json_default)
+
+
+def etag_of(text: str) -> str:
+    """A strong validator: the same bytes always give the same tag."""
+    return '"' + hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest() + '"'
+
+
+def if_none_match_hits(request_headers: Mapping[str, str], etag: str) -> bool:
+    header = request_headers.get("if-none-match")
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    # Strong comparison; a weak tag never matches a strong one (RFC 9110 13.1.2 uses weak
+    # comparison for If-None-Match, so accept W/ forms of our own tag too).
+    tags = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return etag in tags
+
+
+def cached_text(
+    request: Any,
+    text: str,
+    cache: Optional[CachePolicy],
+    *,
+    etag: Optional[str] = None,
+    status: int = 200,
+    headers: Optional[Dict[str, str]] = None,
+) -> Response:
+    """Answer pre-serialised JSON `text`: cacheable when `cache` is given, else private."""
+    out = {"Content-Type": "application/json"}
+    if headers:
+        out.update(headers)
+    if cache is None:
+        out["Cache-Control"] = PRIVATE
+        return Response(body=text, status_code=status, headers=out)
+    tag = etag or etag_of(text)
+    out["Cache-Control"] = cache.header
+    out["ETag"] = tag
+    out["Vary"] = "Accept-Encoding"
+    if status == 200 and if_none_match_hits(request.headers, tag):
+        del out["Content-Type"]
+        return Response(body="", status_code=304, headers=out)
+    return Response(body=text, status_code=status, headers=out)
+
+
+def public_json(request: Any, body: Any, cache: CachePolicy, status: int = 200) -> Response:
+    """An anonymous read: CDN-cacheable, with a strong ETag and 304 on a match."""
+    return cached_text(request, dumps(body), cache, status=status)
+
+
+def private_json(body: Any, status: int = 200, headers: Optional[Dict[str, str]] = None) -> Response:
+    """An answer computed for a signed-in user, or a write: never stored by any cache."""
+    out = {"Content-Type": "application/json", "Cache-Control": PRIVATE}
+    if headers:
+        out.update(headers)
+    return Response(body=dumps(body), status_code=status, headers=out)
+
+
+def error_response(status: int, detail: str, headers: Optional[Dict[str, str]] = None) -> Response:
+    out = {"Content-Type": "application/json", "Cache-Control": NO_STORE}
+    if headers:
+        out.update(headers)
+    return Response(body=dumps({"detail": detail}), status_code=status, headers=out)
+
+
+# ---- input -------------------------------------------------------------------------------
+
+
+def query(request: Any) -> Mapping[str, str]:
+    return request.query_params or {}
+
+
+def check_query_size(request: Any) -> None:
+    params = query(request)
+    size = sum(len(k) + len(v) + 2 for k, v in params.items())
+    if size > MAX_QUERY_STRING_CHARS:
+        raise BadRequest("Query string too long")
+
+
+def int_param(
+    request: Any, name: str, default: int, *, minimum: int = 0, maximum: Optional[int] = None
+) -> int:
+    """An integer query parameter; bad values are a 400, values over `maximum` are clamped."""
+    raw = query(request).get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"'{name}' must be an integer") from None
+    if value < minimum:
+        raise BadRequest(f"'{name}' must be at least {minimum}")
+    if maximum is not None and value > maximum:
+        value = maximum
+    return value
+
+
+def uuid_param(value: str, name: str = "id") -> str:
+    """A uuid path or query value in canonical form; anything else is a 400."""
+    try:
+        return str(uuid.UUID(value))
+    except (ValueError, TypeError, AttributeError):
+        raise BadRequest(f"'{name}' must be a UUID") from None
+
+
+def json_body(request: Any, *, max_bytes: int = 64 * 1024) -> Dict[str, Any]:
+    """The request's JSON object body; malformed JSON or a non-object is a 400."""
+    raw = request.raw_body or b""
+    if len(raw) > max_bytes:
+        raise BadRequest("Request body too large")
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("Request body must be valid JSON") from None
+    if not isinstance(body, dict):
+        raise BadRequest("Request body must be a JSON object")
+    return body

@@ -1,0 +1,82 @@
+"""Cloudinary delivery URLs for a video's public id, built locally by the SDK (no network).
+
+The SDK costs about 100 ms to import, so it is imported on the first URL built, and
+configured once per execution environment from CLOUDINARY_URL.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Optional
+from urllib.parse import urlsplit
+
+from .config import settings
+
+_lock = threading.Lock()
+_configured_for: Optional[str] = None
+
+# A frame one second in: the first frame of a short video is often black.
+POSTER_OFFSET_S = "1"
+
+
+@dataclass(frozen=True)
+class CloudinaryAccount:
+    cloud_name: str
+    api_key: str
+    api_secret: str
+
+
+def account() -> CloudinaryAccount:
+    """The account in CLOUDINARY_URL (`cloudinary://key:secret@cloud`)."""
+    url = settings().cloudinary_url
+    if not url:
+        raise RuntimeError("CLOUDINARY_URL is not configured")
+    parts = urlsplit(url)
+    if parts.scheme != "cloudinary" or not parts.hostname or not parts.username:
+        raise RuntimeError("CLOUDINARY_URL must look like cloudinary://key:secret@cloud")
+    return CloudinaryAccount(parts.hostname, parts.username, parts.password or "")
+
+
+def sdk():
+    """The cloudinary module, configured for this environment's account."""
+    global _configured_for
+    import cloudinary
+
+    url = settings().cloudinary_url
+    if _configured_for != url:
+        with _lock:
+            acct = account()
+            cloudinary.config(
+                cloud_name=acct.cloud_name,
+                api_key=acct.api_key,
+                api_secret=acct.api_secret,
+                secure=True,
+            )
+            _configured_for = url
+    return cloudinary
+
+
+@dataclass(frozen=True)
+class MediaUrls:
+    video_url: str  # progressive MP4, format and quality chosen per device
+    hls_url: str  # adaptive streaming, Cloudinary's automatic profile
+    thumbnail_url: str  # poster image
+
+
+def urls_for(public_id: str) -> MediaUrls:
+    from cloudinary.utils import cloudinary_url
+
+    sdk()
+    common = {"resource_type": "video", "secure": True}
+    return MediaUrls(
+        video_url=cloudinary_url(
+            public_id, format="mp4", transformation=[{"fetch_format": "auto", "quality": "auto"}], **common
+        )[0],
+        hls_url=cloudinary_url(public_id, format="m3u8", streaming_profile="auto", **common)[0],
+        thumbnail_url=cloudinary_url(
+            public_id,
+            format="jpg",
+            transformation=[{"start_offset": POSTER_OFFSET_S}, {"fetch_format": "auto", "quality": "auto"}],
+            **common,
+        )[0],
+    )

@@ -1,0 +1,9 @@
+"""Scheduled jobs: one Chalice blueprint per job module, each `@schedule` handler thin."""
+from __future__ import annotations
+
+from chalice import Chalice
+
+
+def register_jobs(app: Chalice) -> None:
+    for module in ():
+        app.register_blueprint(module.jobs)

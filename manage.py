@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""TrendKe's command line for the local stack and operators.
+
+    python manage.py migrate | seed-demo | token USER_ID | db-url | dev | db-stop
+
+With DATABASE_URL unset, every command uses the embedded Postgres in .local/pgdata.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import click
+
+from chalicelib import config
+
+
+def _database_url(dbname: str = "trendke") -> str:
+    from devtools import local_db
+
+    url = local_db.database_url(dbname)
+    os.environ["DATABASE_URL"] = url
+    config.reset()
+    return url
+
+
+def _connect(url: str):
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True, prepare_threshold=None)
+
+
+@click.group()
+def cli() -> None:
+    """TrendKe edge API: local stack and operations."""
+
+
+@cli.command("db-url")
+def db_url() -> None:
+    """Print the database URL (starting the embedded Postgres if DATABASE_URL is unset)."""
+    click.echo(_database_url())
+
+
+@cli.command("db-stop")
+def db_stop() -> None:
+    """Stop the embedded Postgres (its data stays in .local/pgdata)."""
+    from devtools import local_db
+
+    local_db.stop()
+    click.echo("embedded Postgres stopped")
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply the SQL migrations the database lacks."""
+    from chalicelib.migrate import migrate as run_migrations
+
+    with _connect(_database_url()) as conn:
+        applied = run_migrations(conn)
+    click.echo(f"applied: {', '.join(applied)}" if applied else "database is up to date")
+
+
+@cli.command("seed-demo")
+@click.option("--users", default=200, show_default=True)
+@click.option("--videos", default=2_000, show_default=True)
+@click.option("--likes", default=20_000, show_default=True)
+@click.option("--comments", default=4_000, show_default=True)
+@click.option("--follows", default=3_000, show_default=True)
+@click.option("--if-empty", is_flag=True, help="Seed only when the database holds no videos.")
+def seed_demo(users: int, videos: int, likes: int, comments: int, follows: int, if_empty: bool) -> None:
+    """Add demo users, videos, likes, comments and follows spread over 30 days."""
+    from devtools.seed import SeedSizes, _steps, has_videos, seed
+
+    sizes = SeedSizes(users, videos, likes, comments, follows)
+    with _connect(_database_url()) as conn:
+        if if_empty and has_videos(conn):
+            click.echo("database already holds videos: not seeding")
+            return
+        started = time.perf_counter()
+        with click.progressbar(length=len(_steps(sizes)), label="seeding") as bar:
+            seed(conn, sizes, on_step=lambda name: bar.update(1))
+    click.echo(f"seeded {sizes} in {time.perf_counter() - started:.1f}s")
+
+
+@cli.command()
+@click.argument("user_id")
+@click.option("--ttl", default=86400, show_default=True, help="Lifetime in seconds.")
+def token(user_id: str, ttl: int) -> None:
+    """Mint a dev-stage HS256 token for USER_ID (a users.id uuid)."""
+    from chalicelib.auth import mint_token
+
+    secret = os.environ.get("JWT_SECRET") or config.DEV_JWT_SECRET
+    click.echo(mint_token(user_id, secret, ttl_s=ttl))
+
+
+@cli.command("demo-user")
+def demo_user() -> None:
+    """Print the id of a seeded demo user (to mint a token for)."""
+    with _connect(_database_url()) as conn:
+        row = conn.execute("SELECT id, username FROM users ORDER BY created_at, id LIMIT 1").fetchone()
+    if not row:
+        raise click.ClickException("no users yet: run seed-demo")
+    click.echo(f"{row[0]} {row[1]}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), show_default="8000 or $PORT")
+def dev(host: str, port: int) -> None:
+    """Run the local stack: database, migrations, demo data when empty, `chalice local`."""
+    ctx = click.get_current_context()
+    ctx.invoke(migrate)
+    ctx.invoke(seed_demo, users=200, videos=2_000, likes=20_000, comments=4_000, follows=3_000, if_empty=True)
+    env = dict(os.environ)
+    click.echo(f"serving TrendKe API on http://{host}:{port} (Ctrl-C stops)")
+    chalice = os.path.join(os.path.dirname(sys.executable), "chalice")
+    server = subprocess.Popen([chalice, "local", "--stage", "dev", "--host", host, "--port", str(port)], env=env)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    cli()

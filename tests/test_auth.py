@@ -1,0 +1,202 @@
+"""Bearer tokens (contract section 4): HS256, JWKS (ES256 / RS256), and every way to fail."""
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from chalicelib import auth, config
+from tests.conftest import auth_headers
+
+
+def _me(client, headers=None):
+    response = client.http.get("/v1/me", headers=headers or {})
+    return response.status_code, json.loads(response.body or b"{}")
+
+
+def _hs(payload: dict, secret: str = config.DEV_JWT_SECRET, **header) -> str:
+    return jwt.encode(payload, secret, algorithm="HS256", headers=header or None)
+
+
+def _claims(sub=None, **extra) -> dict:
+    now = int(time.time())
+    return {"sub": str(sub or uuid.uuid4()), "iat": now, "exp": now + 600, **extra}
+
+
+def test_valid_token_of_a_known_user(client, make_user):
+    user = make_user("amina")
+    status, body = _me(client, auth_headers(user["id"]))
+    assert status == 200
+    assert body["username"] == "amina"
+    assert body["id"] == str(user["id"])
+
+
+def test_unknown_sub_gets_a_profile_on_first_use(client, sql):
+    sub = str(uuid.uuid4())
+    headers = auth_headers(sub, email="wanjiku@example.ke", user_metadata={"username": "Wanjiku!"})
+    status, body = _me(client, headers)
+    assert status == 200
+    assert body["id"] == sub and body["username"] == "wanjiku"
+    rows = sql("SELECT email, password_hash FROM users WHERE id = %s", (sub,))
+    assert rows == [{"email": "wanjiku@example.ke", "password_hash": "!"}]
+    # the second call finds it and does not make another
+    assert _me(client, headers)[0] == 200
+    assert sql("SELECT count(*) AS n FROM users")[0]["n"] == 1
+
+
+def test_first_use_with_a_taken_username_still_gets_a_profile(client, make_user, sql):
+    make_user("wanjiku", email="other@example.ke")
+    sub = str(uuid.uuid4())
+    status, body = _me(client, auth_headers(sub, email="other@example.ke", preferred_username="wanjiku"))
+    assert status == 200
+    assert body["username"].startswith("user_")
+    assert sql("SELECT count(*) AS n FROM users")[0]["n"] == 2
+
+
+@pytest.mark.parametrize(
+    "headers, detail_part",
+    [
+        ({}, "Not authenticated"),
+        ({"Authorization": "Basic abc"}, "Bearer"),
+        ({"Authorization": "Bearer "}, "Bearer"),
+        ({"Authorization": "Bearer not.a.jwt"}, "Invalid token"),
+        ({"Authorization": "Bearer abc"}, "Invalid token"),
+    ],
+)
+def test_missing_and_malformed_tokens_are_401(client, headers, detail_part):
+    status, body = _me(client, headers)
+    assert status == 401
+    assert detail_part in body["detail"]
+
+
+def test_expired_token_is_401(client):
+    token = _hs({**_claims(), "exp": int(time.time()) - 3600})
+    status, body = _me(client, {"Authorization": f"Bearer {token}"})
+    assert (status, body["detail"]) == (401, "Token has expired")
+
+
+def test_wrong_secret_is_401(client):
+    token = _hs(_claims(), secret="somebody-elses-secret-of-32-bytes-or-more")
+    assert _me(client, {"Authorization": f"Bearer {token}"})[0] == 401
+
+
+def _b64(part) -> str:
+    raw = part if isinstance(part, bytes) else json.dumps(part).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _hand_signed_hs256(claims: dict, secret: bytes, kid: str) -> str:
+    import hashlib
+    import hmac
+
+    signing_input = _b64({"alg": "HS256", "typ": "JWT", "kid": kid}) + "." + _b64(claims)
+    signature = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
+    return signing_input + "." + _b64(signature)
+
+
+def test_alg_none_is_401(client):
+    token = _b64({"alg": "none", "typ": "JWT"}) + "." + _b64(_claims()) + "."
+    assert _me(client, {"Authorization": f"Bearer {token}"})[0] == 401
+
+
+def test_token_without_exp_or_with_a_non_uuid_sub_is_401(client):
+    no_exp = _hs({"sub": str(uuid.uuid4())})
+    assert _me(client, {"Authorization": f"Bearer {no_exp}"})[0] == 401
+    bad_sub = _hs(_claims(sub="admin"))
+    status, body = _me(client, {"Authorization": f"Bearer {bad_sub}"})
+    assert (status, body["detail"]) == (401, "Token subject is not a user id")
+
+
+def test_audience_is_checked_when_configured(client, settings_env):
+    settings_env(JWT_AUDIENCE="authenticated")
+    good = _hs(_claims(aud="authenticated"))
+    wrong = _hs(_claims(aud="anon"))
+    missing = _hs(_claims())
+    assert _me(client, {"Authorization": f"Bearer {good}"})[0] == 200
+    assert _me(client, {"Authorization": f"Bearer {wrong}"}) == (401, {"detail": "Token audience is not accepted"})
+    assert _me(client, {"Authorization": f"Bearer {missing}"})[0] == 401
+
+
+# ---- JWKS: a key set served by a real HTTP server on loopback -------------------------
+
+
+class _KeySet:
+    def __init__(self):
+        self.ec_key = ec.generate_private_key(ec.SECP256R1())
+        self.rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.requests = 0
+
+    def jwks(self) -> dict:
+        ec_jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(self.ec_key.public_key()))
+        rsa_jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.rsa_key.public_key()))
+        return {
+            "keys": [
+                {**ec_jwk, "kid": "ec-1", "alg": "ES256", "use": "sig"},
+                {**rsa_jwk, "kid": "rsa-1", "alg": "RS256", "use": "sig"},
+            ]
+        }
+
+
+@pytest.fixture
+def jwks_server():
+    keys = _KeySet()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            keys.requests += 1
+            body = json.dumps(keys.jwks()).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/auth/v1/.well-known/jwks.json"
+    auth._jwks_clients.clear()
+    yield keys, url
+    server.shutdown()
+    auth._jwks_clients.clear()
+
+
+@pytest.mark.parametrize("alg, kid", [("ES256", "ec-1"), ("RS256", "rsa-1")])
+def test_jwks_tokens_are_verified_and_the_key_set_is_cached(client, settings_env, jwks_server, alg, kid):
+    keys, url = jwks_server
+    settings_env(JWT_ALGORITHM=alg, JWT_JWKS_URL=url, JWT_AUDIENCE="authenticated")
+    private = keys.ec_key if alg == "ES256" else keys.rsa_key
+    for _ in range(3):
+        token = jwt.encode(_claims(aud="authenticated"), private, algorithm=alg, headers={"kid": kid})
+        assert _me(client, {"Authorization": f"Bearer {token}"})[0] == 200
+    assert keys.requests == 1  # fetched once per execution environment
+
+
+def test_jwks_rejects_a_foreign_key_an_unknown_kid_and_hs256(client, settings_env, jwks_server):
+    keys, url = jwks_server
+    settings_env(JWT_ALGORITHM="ES256", JWT_JWKS_URL=url, JWT_AUDIENCE=None)
+    foreign = ec.generate_private_key(ec.SECP256R1())
+    forged = jwt.encode(_claims(), foreign, algorithm="ES256", headers={"kid": "ec-1"})
+    unknown_kid = jwt.encode(_claims(), keys.ec_key, algorithm="ES256", headers={"kid": "nope"})
+    # HS256 signed with the public key's text: the classic algorithm-confusion forgery
+    # (built by hand, PyJWT refuses to make one)
+    confused = _hand_signed_hs256(_claims(), json.dumps(keys.jwks()["keys"][0]).encode(), "ec-1")
+    for token in (forged, unknown_kid, confused):
+        assert _me(client, {"Authorization": f"Bearer {token}"})[0] == 401
+
+
+def test_rs256_token_is_refused_when_es256_is_pinned(client, settings_env, jwks_server):
+    keys, url = jwks_server
+    settings_env(JWT_ALGORITHM="ES256", JWT_JWKS_URL=url)
+    token = jwt.encode(_claims(), keys.rsa_key, algorithm="RS256", headers={"kid": "rsa-1"})
+    assert _me(client, {"Authorization": f"Bearer {token}"})[0] == 401
