@@ -44,8 +44,8 @@ def _steps(s: SeedSizes) -> List[Tuple[str, str, dict]]:
     return [
         ("users", """
             INSERT INTO users (email, username, full_name, password_hash, avatar_url, bio, created_at)
-            SELECT 'demo' || g || '@trendke.example', %(names)s[1 + g %% cardinality(%(names)s)] || '_' || g,
-                   initcap(%(names)s[1 + g %% cardinality(%(names)s)]) || ' ' || g, '!',
+            SELECT 'demo' || g || '@trendke.example', (%(names)s::text[])[1 + g %% cardinality((%(names)s::text[]))] || '_' || g,
+                   initcap((%(names)s::text[])[1 + g %% cardinality((%(names)s::text[]))]) || ' ' || g, '!',
                    'https://i.pravatar.cc/150?u=' || g, 'Demo creator from Kenya',
                    now() - interval '30 days' - random() * interval '30 days'
             FROM generate_series(1, %(n)s) g
@@ -55,13 +55,13 @@ def _steps(s: SeedSizes) -> List[Tuple[str, str, dict]]:
             INSERT INTO videos (user_id, title, description, video_url, thumbnail_url, hashtags,
                                 status, created_at)
             SELECT u.ids[1 + (g * 7919) %% cardinality(u.ids)],
-                   %(captions)s[1 + g %% cardinality(%(captions)s)],
-                   %(captions)s[1 + (g * 3) %% cardinality(%(captions)s)] || ' #' ||
-                       %(tags)s[1 + g %% cardinality(%(tags)s)],
+                   (%(captions)s::text[])[1 + g %% cardinality((%(captions)s::text[]))],
+                   (%(captions)s::text[])[1 + (g * 3) %% cardinality((%(captions)s::text[]))] || ' #' ||
+                       (%(tags)s::text[])[1 + g %% cardinality((%(tags)s::text[]))],
                    'https://res.cloudinary.com/demo/video/upload/dog.mp4',
                    'https://res.cloudinary.com/demo/video/upload/so_1/dog.jpg',
-                   ARRAY[%(tags)s[1 + g %% cardinality(%(tags)s)],
-                         %(tags)s[1 + (g / 7) %% cardinality(%(tags)s)]],
+                   ARRAY[(%(tags)s::text[])[1 + g %% cardinality((%(tags)s::text[]))],
+                         (%(tags)s::text[])[1 + (g / 7) %% cardinality((%(tags)s::text[]))]],
                    'ready', now() - random() * interval '30 days'
             FROM generate_series(1, %(n)s) g, u""", {**base, "n": s.videos}),
         ("likes", """
@@ -78,7 +78,7 @@ def _steps(s: SeedSizes) -> List[Tuple[str, str, dict]]:
                  v AS (SELECT array_agg(id) AS ids, array_agg(created_at) AS ts FROM videos)
             INSERT INTO video_comments (user_id, video_id, content, created_at)
             SELECT u.ids[1 + floor(random() * cardinality(u.ids))::int], v.ids[k],
-                   %(comments)s[1 + g %% cardinality(%(comments)s)],
+                   (%(comments)s::text[])[1 + g %% cardinality((%(comments)s::text[]))],
                    least(now(), v.ts[k] + random() * interval '3 days')
             FROM generate_series(1, %(n)s) g, u, v,
                  LATERAL (SELECT 1 + floor(random() * cardinality(v.ids))::int + g * 0 AS k) pick""",
