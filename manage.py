@@ -116,7 +116,7 @@ def dev(host: str, port: int) -> None:
     env = dict(os.environ)
     click.echo(f"serving TrendKe API on http://{host}:{port} (Ctrl-C stops)")
     chalice = os.path.join(os.path.dirname(sys.executable), "chalice")
-    server = subprocess.Popen([chalice, "local", "--stage", "dev", "--host", host, "--port", str(port)], env=env)
+    server = subprocess.Popen([chalice, "local", "--no-autoreload", "--stage", "dev", "--host", host, "--port", str(port)], env=env)
     try:
         server.wait()
     except KeyboardInterrupt:
