@@ -8,8 +8,6 @@ With DATABASE_URL unset, every command uses the embedded Postgres in .local/pgda
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 
 import click
@@ -107,21 +105,20 @@ def demo_user() -> None:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), show_default="8000 or $PORT")
-def dev(host: str, port: int) -> None:
+@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", "8000")), show_default="8000 or $PORT")
+@click.option("--environments", default=8, show_default=True, help="Concurrent execution environments.")
+def dev(host: str, port: int, environments: int) -> None:
     """Run the local stack: database, migrations, demo data when empty, `chalice local`."""
+    from devtools.local_server import serve
+
     ctx = click.get_current_context()
     ctx.invoke(migrate)
     ctx.invoke(seed_demo, users=200, videos=2_000, likes=20_000, comments=4_000, follows=3_000, if_empty=True)
-    env = dict(os.environ)
     click.echo(f"serving TrendKe API on http://{host}:{port} (Ctrl-C stops)")
-    chalice = os.path.join(os.path.dirname(sys.executable), "chalice")
-    server = subprocess.Popen([chalice, "local", "--no-autoreload", "--stage", "dev", "--host", host, "--port", str(port)], env=env)
     try:
-        server.wait()
+        serve(host, port, stage="dev", environments=environments)
     except KeyboardInterrupt:
-        server.terminate()
-        server.wait()
+        pass
 
 
 if __name__ == "__main__":

@@ -125,40 +125,51 @@ def cursor() -> Iterator[Any]:
         yield cur
 
 
+def _usable(conn: Any) -> bool:
+    return conn is not None and not conn.closed and not conn.broken
+
+
 def ping(timeout_s: float = 0.8) -> bool:
     """True when `SELECT 1` answers within `timeout_s`, whatever state the network is in.
 
-    libpq's connect timeout is two seconds at the least, and a dead network can stall even
-    an open connection, so the check runs on a helper thread and we stop waiting for it at
-    the deadline. It uses the environment's open connection when there is one, else a
-    short-lived connection of its own.
+    libpq's connect timeout is two seconds at the least, and a dead network can stall even an
+    open connection, so the check runs on a helper thread and we stop waiting at the
+    deadline. It uses this environment's connection, or opens it (and the environment keeps
+    it, so health checks cost no extra connections); a connection that arrives after the
+    deadline is closed by the helper.
     """
-    result: dict = {}
-    existing = _local.conn
+    existing = _local.conn if _usable(_local.conn) else None
+    lock = threading.Lock()
+    state: dict = {"done": False, "abandoned": False, "ok": False, "conn": None}
 
     def attempt() -> None:
+        conn = existing
         try:
-            if existing is not None and not existing.closed and not existing.broken:
-                existing.execute("SELECT 1")
-                result["ok"] = True
-                return
-            import psycopg
-
-            cfg = settings()
-            if not cfg.database_url:
-                return
-            with psycopg.connect(
-                cfg.database_url,
-                autocommit=True,
-                prepare_threshold=None,
-                connect_timeout=2,
-                options="-c statement_timeout=700",
-            ) as conn:
-                result["ok"] = conn.execute("SELECT 1").fetchone() == (1,)
+            conn = conn or _connect()
+            conn.execute("SELECT 1")
+            ok = True
         except Exception:
-            result["ok"] = False
+            ok = False
+        with lock:
+            if state["abandoned"]:
+                if conn is not None and conn is not existing:
+                    conn.close()
+                return
+            state.update(done=True, ok=ok, conn=conn)
 
     worker = threading.Thread(target=attempt, name="db-ping", daemon=True)
     worker.start()
     worker.join(timeout_s)
-    return bool(result.get("ok"))
+    with lock:
+        if not state["done"]:
+            state["abandoned"] = True
+            return False
+    if state["ok"]:
+        if _local.conn is None:
+            _local.conn = state["conn"]
+        return True
+    if existing is not None:
+        close()
+    elif state["conn"] is not None:
+        state["conn"].close()
+    return False

@@ -65,3 +65,11 @@ def test_unreachable_database_is_a_503(settings_env):
     db.close()
     with pytest.raises(ServiceUnavailable):
         db.fetch_one("SELECT 1")
+
+
+def test_health_check_keeps_the_environments_connection(client):
+    db.close()
+    client.http.get("/health")
+    opened_by_health = db.connection().info.backend_pid  # kept, not a throwaway
+    client.http.get("/health")
+    assert _backend_pid() == opened_by_health

@@ -1,0 +1,45 @@
+"""The local stack serves like Lambda: N environments, each keeping one connection."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import threading
+
+from chalicelib import config
+from devtools import local_server
+
+
+def test_concurrent_requests_share_one_connection_per_environment(database_url, sql):
+    saved = dict(os.environ)
+    server = local_server.build("127.0.0.1", 0, stage="dev", environments=4)
+    port = server.server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    statuses = []
+
+    def client() -> None:
+        for _ in range(10):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/health")
+            response = conn.getresponse()
+            statuses.append((response.status, json.loads(response.read())["database"]))
+            conn.close()
+
+    try:
+        workers = [threading.Thread(target=client) for _ in range(12)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        open_connections = sql(
+            "SELECT count(*) AS n FROM pg_stat_activity"
+            " WHERE application_name = 'trendke-api' AND datname = current_database()"
+        )[0]["n"]
+    finally:
+        server.shutdown()
+        os.environ.clear()
+        os.environ.update(saved)
+        config.reset()
+    assert statuses == [(200, "connected")] * 120
+    assert 1 <= open_connections <= 4
