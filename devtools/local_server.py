@@ -50,6 +50,13 @@ def _handler_cls():
 
     class OneRequestPerConnection(ChaliceRequestHandler):
         protocol_version = "HTTP/1.0"
+        def __getattr__(self, name: str):
+            # Any other method (TRACE, QUERY, ...), which http.server would answer 501, goes
+            # through the gateway like the rest: it answers 403, as API Gateway does for a
+            # method a resource does not declare.
+            if name.startswith("do_"):
+                return self._generic_handle
+            raise AttributeError(name)
 
     return OneRequestPerConnection
 

@@ -1,0 +1,90 @@
+"""Component schemas: the JSON shapes of the contract (section 1) and what the API adds."""
+from __future__ import annotations
+
+UUID = {"type": "string", "format": "uuid"}
+NULLABLE_STR = {"type": ["string", "null"]}
+COUNT = {"type": "integer", "minimum": 0}
+TIMESTAMP = {"type": "string", "format": "date-time"}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def page_of(name: str) -> dict:
+    return {
+        "type": "object",
+        "required": ["items", "next_cursor"],
+        "properties": {
+            "items": {"type": "array", "items": ref(name)},
+            "next_cursor": {"type": ["string", "null"], "description": "Opaque; pass back as `cursor`."},
+        },
+    }
+
+
+SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["detail"],
+        "properties": {"detail": {"type": "string"}},
+    },
+    "Video": {
+        "type": "object",
+        "required": [
+            "id", "user_id", "title", "description", "video_url", "thumbnail_url", "hashtags",
+            "views_count", "likes_count", "comments_count", "shares_count", "created_at",
+            "username", "avatar_url",
+        ],
+        "properties": {
+            "id": UUID,
+            "user_id": UUID,
+            "title": {"type": "string"},
+            "description": NULLABLE_STR,
+            "video_url": {"type": "string"},
+            "thumbnail_url": NULLABLE_STR,
+            "hashtags": {"type": "array", "items": {"type": "string"}},
+            "views_count": COUNT,
+            "likes_count": COUNT,
+            "comments_count": COUNT,
+            "shares_count": COUNT,
+            "created_at": TIMESTAMP,
+            "username": {"type": "string"},
+            "avatar_url": NULLABLE_STR,
+            "hls_url": NULLABLE_STR,
+            "duration": {"type": ["number", "null"]},
+            "width": {"type": ["integer", "null"]},
+            "height": {"type": ["integer", "null"]},
+            "status": {"type": "string", "enum": ["pending", "ready", "failed"]},
+        },
+    },
+    "User": {
+        "type": "object",
+        "required": ["id", "username", "full_name", "avatar_url", "bio", "followers_count", "following_count"],
+        "properties": {
+            "id": UUID,
+            "username": {"type": "string"},
+            "full_name": NULLABLE_STR,
+            "avatar_url": NULLABLE_STR,
+            "bio": NULLABLE_STR,
+            "followers_count": COUNT,
+            "following_count": COUNT,
+        },
+    },
+    "Welcome": {
+        "type": "object",
+        "required": ["message", "version"],
+        "properties": {"message": {"type": "string"}, "version": {"type": "string"}},
+    },
+    "Health": {
+        "type": "object",
+        "required": ["status", "service", "database"],
+        "properties": {
+            "status": {"type": "string", "enum": ["healthy", "degraded"]},
+            "service": {"type": "string", "const": "trendke-api"},
+            "database": {"type": "string", "enum": ["connected", "disconnected"]},
+            "version": {"type": "string"},
+            "stage": {"type": "string"},
+            "timestamp": TIMESTAMP,
+        },
+    },
+}
