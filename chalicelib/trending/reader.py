@@ -28,6 +28,9 @@ from ..errors import NotFound, ServiceUnavailable
 log = logging.getLogger("trendke.trending")
 
 SOURCE_HEADER = "X-Trending-Source"
+# Prepared answers kept per snapshot: every limit of every list is about 20 MB, so a caller
+# walking all of them cannot grow memory past this; beyond it answers are built per request.
+MAX_PREPARED = 1024
 COMPAT, V1 = "compat", "v1"
 
 
@@ -209,5 +212,6 @@ def _prepare(snap: _Snapshot, shape: str, hashtag: Optional[str], limit: int) ->
         tag = "" if hashtag is None else ',"hashtag":' + json.dumps(hashtag, ensure_ascii=False)
         text = f'{{"items":{items},"next_cursor":null,"generated_at":{snap.generated_at}{tag}}}'
     prepared = Answer(text, copy.cache_control or snap.cache_header, snap.headers)
-    snap.answers[(shape, hashtag, limit)] = prepared
+    if len(snap.answers) < MAX_PREPARED:
+        snap.answers[(shape, hashtag, limit)] = prepared
     return prepared
