@@ -141,3 +141,15 @@ def test_s3_reader_keeps_the_last_good_copy_when_the_bucket_is_gone(sql, make_us
         store.from_settings().read(lists.INDEX_KEY)
     assert reader.answer(reader.V1, 10) is held
     assert [v["id"] for v in json.loads(held.text)["items"]] == videos
+
+
+def test_the_scheduled_handler_refreshes_the_store(sql, make_user, trending_env, chalice_app):
+    from tests.support.lambda_events import LambdaContext, scheduled_event
+
+    seed(sql, make_user)
+    handler = chalice_app.handler_map["trending_refresh"]
+    out = handler(scheduled_event(), LambdaContext("trendke-api-dev-trending_refresh"))
+    assert out["written"] == 4 and out["unchanged"] == 0
+    index = json.loads((trending_env / "trending" / "index.json").read_bytes())
+    assert index["generated_at"] == out["generated_at"]
+    assert index["refresh_minutes"] == 5
