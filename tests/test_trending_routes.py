@@ -136,3 +136,40 @@ def test_no_stored_lists_and_no_database_is_a_503(client, trending_env, settings
     answer = client.http.get("/v1/trending")
     assert answer.status_code == 503
     assert "detail" in json.loads(answer.body)
+
+
+def test_a_new_index_keeps_unchanged_lists_and_fetches_changed_ones(
+        client, sql, make_user, trending_env, settings_env):
+    settings_env(TRENDING_REVALIDATE_S="0")
+    author = make_user()["id"]
+    fans = make_users(sql, 2)
+    matatu = add_video(sql, author, age_h=3, hashtags=["matatu"], title="Matatu")
+    safari = add_video(sql, author, age_h=3, hashtags=["safari"], title="Safari")
+    add_likes(sql, matatu, fans, age_h=1)
+    add_likes(sql, safari, fans[:1], age_h=1)
+    writer.refresh()
+    assert client.http.get("/v1/trending/hashtags/safari").status_code == 200
+    assert client.http.get("/v1/trending/hashtags/matatu").status_code == 200
+
+    sql("UPDATE videos SET title = 'Matatu art' WHERE id = %s", (matatu,))
+    result = writer.refresh()
+    assert "hashtags/safari.json" in result.unchanged and "hashtags/matatu.json" in result.written
+    # The unchanged list is not read again: the copy held goes on serving even without its file.
+    (trending_env / "trending" / "hashtags" / "safari.json").unlink()
+    safari_list = json.loads(client.http.get("/v1/trending/hashtags/safari").body)
+    assert [v["title"] for v in safari_list["items"]] == ["Safari"]
+    matatu_list = json.loads(client.http.get("/v1/trending/hashtags/matatu").body)
+    assert [v["title"] for v in matatu_list["items"]] == ["Matatu art"]
+
+
+def test_a_corrupt_index_keeps_the_copy_held(client, sql, make_user, trending_env, settings_env):
+    settings_env(TRENDING_REVALIDATE_S="0")
+    videos = seed(sql, make_user)
+    writer.refresh()
+    held = client.http.get("/v1/trending")
+    (trending_env / "trending" / "index.json").write_text('{"generated_at": ')  # truncated
+    answer = client.http.get("/v1/trending")
+    assert answer.status_code == 200 and answer.body == held.body
+    assert [v["id"] for v in json.loads(answer.body)["items"]] == videos
+    reader.reset()  # a new environment with nothing held: no good copy to serve
+    assert client.http.get("/v1/trending").status_code == 503

@@ -32,6 +32,8 @@ SOURCE_HEADER = "X-Trending-Source"
 # walking all of them cannot grow memory past this; beyond it answers are built per request.
 MAX_PREPARED = 1024
 COMPAT, V1 = "compat", "v1"
+# What a truncated or foreign object raises while parsed: treated like an unreachable store.
+_BAD_OBJECT = (ValueError, KeyError, TypeError)
 
 
 class Answer:
@@ -77,10 +79,13 @@ class _Snapshot:
         # good copy when the store fails before a changed list could be fetched.
         self.fallback: Dict[str, _ListCopy] = {}
         if previous is not None:
-            self.fallback = {**previous.fallback, **previous.lists}
+            held = {**previous.fallback, **previous.lists}
             for entry in self.entries():
-                copy = self.fallback.get(entry["key"])
-                if copy is not None and copy.sha256 == entry["sha256"]:
+                copy = held.get(entry["key"])
+                if copy is None:
+                    continue
+                self.fallback[entry["key"]] = copy  # only for lists this index names
+                if copy.sha256 == entry["sha256"]:
                     self.lists[entry["key"]] = copy
 
     def entries(self) -> List[dict]:
@@ -136,22 +141,22 @@ def _revalidate() -> _Snapshot:
         try:
             held = snap.version if snap is not None and snap.source == "store" else None
             found = store.read(lists.INDEX_KEY, if_none_match=held)
-        except stores.StoreUnavailable as exc:
+            if found is stores.NOT_MODIFIED:
+                pass
+            elif found is None:
+                snap = _without_index(snap, now, cfg.trending_rate_minutes)
+            elif snap is not None and snap.source == "store" and found.content_hash == snap.sha256:
+                snap.version = found.version  # rewritten with the same bytes
+            else:
+                header = found.cache_control or cache_control(cfg.trending_rate_minutes)
+                snap = _Snapshot(found.body, found.version, found.content_hash, header, "store", snap)
+        except (stores.StoreUnavailable, *_BAD_OBJECT) as exc:
             _holder.checked_at = now
             if snap is None:
-                log.error("trending store unavailable and no copy held: %s", exc)
+                log.error("trending index unavailable and no copy held: %s", exc)
                 raise ServiceUnavailable("Trending is unavailable, try again shortly") from exc
-            log.warning("trending store unavailable, serving the copy held: %s", exc)
+            log.warning("trending index unavailable, serving the copy held: %s", exc)
             return snap
-        if found is stores.NOT_MODIFIED:
-            pass
-        elif found is None:
-            snap = _without_index(snap, now, cfg.trending_rate_minutes)
-        elif snap is not None and snap.source == "store" and found.content_hash == snap.sha256:
-            snap.version = found.version  # rewritten with the same bytes
-        else:
-            header = found.cache_control or cache_control(cfg.trending_rate_minutes)
-            snap = _Snapshot(found.body, found.version, found.content_hash, header, "store", snap)
         _holder.snapshot = snap
         _holder.checked_at = now
         return snap
@@ -184,12 +189,11 @@ def _list(snap: _Snapshot, entry: dict) -> _ListCopy:
             return copy
         try:
             found = _holder.store.read(key)
-        except stores.StoreUnavailable as exc:
-            found = None
-            log.warning("trending store unavailable reading %s: %s", key, exc)
-        if isinstance(found, stores.StoredObject):
-            copy = _ListCopy(found.version, found.content_hash, found.cache_control, found.body)
-        else:
+            if isinstance(found, stores.StoredObject):
+                copy = _ListCopy(found.version, found.content_hash, found.cache_control, found.body)
+        except (stores.StoreUnavailable, *_BAD_OBJECT) as exc:
+            log.warning("trending list %s unavailable: %s", key, exc)
+        if copy is None:  # missing, unreadable or unreachable: the last good copy, if any
             copy = snap.fallback.get(key)
             if copy is None:
                 raise ServiceUnavailable("Trending is unavailable, try again shortly")
