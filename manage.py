@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """TrendKe's command line for the local stack and operators.
 
-    python manage.py migrate | seed-demo | token USER_ID | db-url | dev | db-stop
+    python manage.py migrate | seed-demo | token USER_ID | db-url | refresh-trending | dev | db-stop
 
 With DATABASE_URL unset, every command uses the embedded Postgres in .local/pgdata.
 """
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 import click
@@ -103,6 +104,26 @@ def demo_user() -> None:
     click.echo(f"{row[0]} {row[1]}")
 
 
+@cli.command("refresh-trending")
+def refresh_trending() -> None:
+    """Compute the trending lists and write them to the bucket (or the local folder)."""
+    from chalicelib.trending import writer
+
+    _database_url()
+    click.echo(writer.refresh().summary())
+
+
+def _refresh_trending_every(seconds: float, stop) -> None:
+    """`make dev`'s stand-in for the schedule: refresh in the background until `stop`."""
+    from chalicelib.trending import writer
+
+    while not stop.wait(seconds):
+        try:
+            writer.refresh()
+        except Exception as exc:  # keep serving; the next round may succeed
+            click.echo(f"trending refresh failed: {exc}", err=True)
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", "8000")), show_default="8000 or $PORT")
@@ -112,13 +133,21 @@ def dev(host: str, port: int, environments: int) -> None:
     from devtools.local_server import serve
 
     ctx = click.get_current_context()
+    # One folder for the refresh here and the server's reads, whatever the server's cwd.
+    os.environ.setdefault("TRENDING_LOCAL_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), ".local", "trending-store"))
+    config.reset()
     ctx.invoke(migrate)
     ctx.invoke(seed_demo, users=200, videos=2_000, likes=20_000, comments=4_000, follows=3_000, if_empty=True)
+    ctx.invoke(refresh_trending)
+    stop = threading.Event()
+    threading.Thread(target=_refresh_trending_every, args=(60, stop), name="trending", daemon=True).start()
     click.echo(f"serving TrendKe API on http://{host}:{port} (Ctrl-C stops)")
     try:
         serve(host, port, stage="dev", environments=environments)
     except KeyboardInterrupt:
         pass
+    finally:
+        stop.set()
 
 
 if __name__ == "__main__":

@@ -38,6 +38,9 @@ class Settings:
     trending_bucket: Optional[str]
     trending_prefix: str
     trending_local_dir: str
+    trending_rate_minutes: int
+    trending_revalidate_s: float
+    trending_hashtag_lists: int
     cors_allow_origin: str
     public_base_url: Optional[str]
 
@@ -59,6 +62,10 @@ def settings() -> Settings:
         trending_bucket=_env("TRENDING_BUCKET"),
         trending_prefix=_env("TRENDING_PREFIX", "trending/"),
         trending_local_dir=_env("TRENDING_LOCAL_DIR", ".local/trending-store"),
+        trending_rate_minutes=max(1, _int("TRENDING_RATE_MINUTES", 5)),
+        # How stale a reader's in-memory copy may get before it asks the store again.
+        trending_revalidate_s=float(_env("TRENDING_REVALIDATE_S", "5")),
+        trending_hashtag_lists=_int("TRENDING_HASHTAG_LISTS", 20),
         cors_allow_origin=_env("CORS_ALLOW_ORIGIN", "*"),
         public_base_url=_env("PUBLIC_BASE_URL"),
     )

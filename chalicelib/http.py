@@ -138,7 +138,7 @@ def int_param(
 ) -> int:
     """An integer query parameter; bad values are a 400, values over `maximum` are clamped."""
     raw = query(request).get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         value = int(raw)

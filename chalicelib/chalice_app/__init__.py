@@ -6,9 +6,10 @@ from chalice import Chalice
 
 
 def register_http(app: Chalice) -> None:
-    from . import docs, me, middleware, system
+    from . import docs, me, middleware, system, trending
 
     app.register_middleware(middleware.errors_and_cors, "http")
     app.register_blueprint(system.bp)
     app.register_blueprint(me.bp)
+    app.register_blueprint(trending.bp)
     app.register_blueprint(docs.bp)

@@ -83,5 +83,21 @@ OPERATIONS: Dict[Tuple[str, str], dict] = {
         "responses": {"200": {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}},
                       "304": {"description": "Not modified"}},
     },
+    ("GET", "/videos/trending/videos"): op(
+        "Trending videos (the current frontend's shape)", "trending",
+        {"type": "array", "items": ref("Video")}, cacheable=True,
+        params=[query_param("limit", {"type": "integer", "minimum": 1, "default": 50}, "At most 100.")],
+        description="Served from the stored trending list; Postgres is not queried.",
+    ),
+    ("GET", "/v1/trending"): op(
+        "Trending videos", "trending", ref("TrendingPage"), cacheable=True,
+        params=[query_param("limit", {"type": "integer", "minimum": 1, "default": 50}, "At most 100.")],
+    ),
+    ("GET", "/v1/trending/hashtags/{tag}"): op(
+        "Trending videos of one of the most active hashtags", "trending", ref("TrendingPage"),
+        cacheable=True, errors=(404,),
+        params=[path_param("tag", {"type": "string", "minLength": 1, "maxLength": 100}),
+                query_param("limit", {"type": "integer", "minimum": 1, "default": 50}, "At most 50.")],
+    ),
     ("GET", "/v1/me"): op("The signed-in user's profile", "users", ref("User"), auth="required", errors=(404,)),
 }

@@ -70,6 +70,15 @@ SCHEMAS = {
             "following_count": COUNT,
         },
     },
+    "TrendingPage": {
+        "type": "object",
+        "required": ["items", "next_cursor"],
+        "properties": {
+            "items": {"type": "array", "items": ref("Video")},
+            "next_cursor": {"type": "null", "description": "A trending list is one snapshot."},
+            "generated_at": TIMESTAMP,
+        },
+    },
     "Welcome": {
         "type": "object",
         "required": ["message", "version"],

@@ -5,5 +5,7 @@ from chalice import Chalice
 
 
 def register_jobs(app: Chalice) -> None:
-    for module in ():
+    from . import trending
+
+    for module in (trending,):
         app.register_blueprint(module.jobs)

@@ -1,0 +1,131 @@
+"""The trending ranking, in SQL: engagement velocity with time decay.
+
+    heat(v)  = sum over the events e of v in the last WINDOW_HOURS of
+               weight(e) * 2 ^ -(age(e) / HALF_LIFE_HOURS)
+    score(v) = heat(v) / (age(v) + 2) ^ GRAVITY                    (ages in hours)
+
+Each event loses half its weight every HALF_LIFE_HOURS (Reddit's and Hacker News' decay,
+applied per event rather than per post, so a week-old video that takes off today heats up
+today). Dividing by the video's own age with a mild gravity (Hacker News and Lemmy use 1.8 on
+the post's age alone; here most of the decay is already in the events) keeps a fresh video
+ahead of an old one with the same recent engagement. Ties go to the newer video, then the id,
+so the order is total and the same on every refresh. The README explains the weights.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import List, Optional, Sequence, Tuple
+
+from .. import db
+from .videos import VIDEO_COLUMNS, VISIBLE
+
+HALF_LIFE_HOURS = 6.0
+WINDOW_HOURS = 48  # 8 half-lives: an event older than this would weigh under 0.4%
+GRAVITY = 0.5
+GLOBAL_SIZE = 100
+HASHTAG_SIZE = 50
+
+# Every engagement event, as (table, weight). Each becomes one line of the `events` UNION ALL
+# below: (video_id, created_at, weight). Views and shares are one tuple each once their event
+# tables exist, e.g. ("video_views", 0.2), ("video_shares", 5.0).
+EVENT_SOURCES: Sequence[Tuple[str, float]] = (
+    ("video_likes", 1.0),
+    ("video_comments", 3.0),
+)
+
+
+def _events_sql(sources: Sequence[Tuple[str, float]]) -> str:
+    return "\n        UNION ALL\n".join(
+        f"        SELECT video_id, created_at, {float(weight)!r}::float8 AS weight FROM {table}"
+        " WHERE created_at > %(since)s AND created_at <= %(now)s"
+        for table, weight in sources
+    )
+
+
+# One statement for every list: score the videos with recent events once, then take the
+# global top, the most active hashtags and each hashtag's top, and join the full Video rows
+# only for the videos picked.
+_RANK_SQL = """
+WITH events (video_id, created_at, weight) AS (
+{events}
+),
+heat AS (
+    SELECT video_id,
+           sum(weight * exp(-ln(2) * extract(epoch FROM %(now)s - created_at)
+                            / (%(half_life_h)s * 3600))) AS heat
+    FROM events GROUP BY video_id
+),
+scored AS (
+    SELECT v.id, v.created_at, v.hashtags,
+           h.heat / power(greatest(extract(epoch FROM %(now)s - v.created_at), 0) / 3600 + 2,
+                          %(gravity)s) AS score
+    FROM heat h JOIN videos v ON v.id = h.video_id
+    WHERE {visible}
+),
+top_global AS (
+    SELECT NULL::text AS tag, id, score,
+           row_number() OVER (ORDER BY score DESC, created_at DESC, id) AS position
+    FROM scored ORDER BY score DESC, created_at DESC, id LIMIT %(global_size)s
+),
+tagged AS (
+    SELECT DISTINCT t.tag, s.id, s.score, s.created_at
+    FROM scored s, unnest(s.hashtags) AS raw(tag),
+         LATERAL (SELECT lower(btrim(raw.tag, '# ')) AS tag) t
+    WHERE t.tag <> ''
+),
+top_tags AS (
+    -- Rounded: float sums in another order must not reorder tags of equal activity.
+    SELECT tag, round(sum(score)::numeric, 9) AS activity FROM tagged GROUP BY tag
+    ORDER BY activity DESC, tag LIMIT %(hashtag_lists)s
+),
+top_per_tag AS (
+    SELECT tag, id, score, position FROM (
+        SELECT g.tag, g.id, g.score,
+               row_number() OVER (PARTITION BY g.tag ORDER BY g.score DESC, g.created_at DESC, g.id)
+                   AS position
+        FROM tagged g JOIN top_tags USING (tag)
+    ) ranked WHERE position <= %(hashtag_size)s
+),
+picked AS (
+    SELECT * FROM top_global UNION ALL SELECT * FROM top_per_tag
+)
+SELECT p.tag AS list_tag, p.position, p.score, t.activity, {columns}
+FROM picked p
+JOIN videos v ON v.id = p.id JOIN users u ON u.id = v.user_id
+LEFT JOIN top_tags t ON t.tag = p.tag
+ORDER BY t.activity DESC NULLS FIRST, p.tag NULLS FIRST, p.position
+"""
+
+
+def rank_sql(sources: Sequence[Tuple[str, float]] = EVENT_SOURCES) -> str:
+    return _RANK_SQL.format(events=_events_sql(sources), visible=VISIBLE, columns=VIDEO_COLUMNS)
+
+
+_SQL = rank_sql()
+
+
+def ranked_rows(
+    *,
+    now: Optional[_dt.datetime] = None,
+    hashtag_lists: int = 20,
+    global_size: int = GLOBAL_SIZE,
+    hashtag_size: int = HASHTAG_SIZE,
+) -> List[dict]:
+    """Every trending list in one statement, as rows ordered list by list, best first.
+
+    `list_tag` is NULL for the global list, else the (lower-cased) hashtag; `position` starts
+    at 1; hashtags come in order of activity (the sum of their videos' scores).
+    """
+    now = now or _dt.datetime.now(_dt.timezone.utc)
+    return db.fetch_all(
+        _SQL,
+        {
+            "now": now,
+            "since": now - _dt.timedelta(hours=WINDOW_HOURS),
+            "half_life_h": HALF_LIFE_HOURS,
+            "gravity": GRAVITY,
+            "global_size": global_size,
+            "hashtag_size": hashtag_size,
+            "hashtag_lists": hashtag_lists,
+        },
+    )

@@ -1,0 +1,74 @@
+"""Seeding helpers for the trending tests: videos and engagement at chosen ages."""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Iterable, List, Optional, Sequence
+
+import pytest
+
+# The suite runs in minutes: every helper measures ages from this one instant.
+NOW = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+
+
+def ago(hours: float, now: _dt.datetime = NOW) -> _dt.datetime:
+    return now - _dt.timedelta(hours=hours)
+
+
+def make_users(sql, n: int) -> List[str]:
+    rows = sql(
+        "INSERT INTO users (email, username, password_hash)"
+        " SELECT 'fan' || g || '-' || gen_random_uuid() || '@example.test',"
+        "        'fan_' || replace(gen_random_uuid()::text, '-', ''), '!'"
+        " FROM generate_series(1, %s) g RETURNING id",
+        (n,),
+    )
+    return [str(r["id"]) for r in rows]
+
+
+def add_video(sql, author: str, *, age_h: float = 10.0, hashtags: Sequence[str] = ("kenya",),
+              title: str = "A video", status: str = "ready", deleted: bool = False,
+              now: _dt.datetime = NOW) -> str:
+    row = sql(
+        "INSERT INTO videos (user_id, title, description, video_url, thumbnail_url, hashtags,"
+        " status, deleted_at, created_at)"
+        " VALUES (%s, %s, 'desc', 'https://example.test/v.mp4', 'https://example.test/v.jpg',"
+        " %s, %s, %s, %s) RETURNING id",
+        (author, title, list(hashtags), status, ago(age_h, now) if deleted else None, ago(age_h, now)),
+    )
+    return str(row[0]["id"])
+
+
+def add_likes(sql, video_id: str, fans: Iterable[str], age_h: float, now: _dt.datetime = NOW) -> None:
+    fans = list(fans)
+    sql(
+        "INSERT INTO video_likes (user_id, video_id, created_at)"
+        " SELECT unnest(%s::uuid[]), %s, %s",
+        (fans, video_id, ago(age_h, now)),
+    )
+
+
+def add_comments(sql, video_id: str, author: str, n: int, age_h: float,
+                 now: _dt.datetime = NOW) -> None:
+    sql(
+        "INSERT INTO video_comments (user_id, video_id, content, created_at)"
+        " SELECT %s, %s, 'Hii ni moto!', %s FROM generate_series(1, %s)",
+        (author, video_id, ago(age_h, now), n),
+    )
+
+
+def order_of(rows, tag: Optional[str] = None) -> List[str]:
+    return [str(r["id"]) for r in rows if r["list_tag"] == tag]
+
+
+@pytest.fixture
+def trending_env(settings_env, tmp_path):
+    """A fresh local store and a fresh in-memory copy for each test (no bucket)."""
+    from chalicelib.trending import reader, store
+
+    settings_env(TRENDING_BUCKET=None, TRENDING_LOCAL_DIR=str(tmp_path / "store"),
+                 TRENDING_REVALIDATE_S="5")
+    store.forget()
+    reader.reset()
+    yield tmp_path / "store"
+    store.forget()
+    reader.reset()
