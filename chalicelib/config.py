@@ -40,6 +40,7 @@ class Settings:
     trending_local_dir: str
     cors_allow_origin: str
     public_base_url: Optional[str]
+    cursor_secret: Optional[str]
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +62,8 @@ def settings() -> Settings:
         trending_local_dir=_env("TRENDING_LOCAL_DIR", ".local/trending-store"),
         cors_allow_origin=_env("CORS_ALLOW_ORIGIN", "*"),
         public_base_url=_env("PUBLIC_BASE_URL"),
+        # Signs list cursors; unset, a key is derived from JWT_SECRET (see cursors.py).
+        cursor_secret=_env("CURSOR_SECRET"),
     )
 
 

@@ -2,12 +2,28 @@
 shape the answer. No SQL and no business rules here."""
 from __future__ import annotations
 
-from chalice import Chalice
+from chalice import Chalice, CORSConfig
+
+from ..config import settings
+
+# Browsers may keep a preflight answer this long (Chrome caps it at 2 hours).
+PREFLIGHT_MAX_AGE_S = 7200
 
 
 def register_http(app: Chalice) -> None:
-    from . import me, middleware, system
+    from . import feed, me, middleware, people, system
 
+    # Every route answers CORS preflight for the frontend's origin: API Gateway from the
+    # deployed definition, `chalice local` and the test client the same way. Set before the
+    # blueprints are registered: Chalice copies it into each route then.
+    app.api.cors = CORSConfig(
+        allow_origin=settings().cors_allow_origin,
+        allow_headers=["If-None-Match"],
+        expose_headers=["ETag"],
+        max_age=PREFLIGHT_MAX_AGE_S,
+    )
     app.register_middleware(middleware.errors_and_cors, "http")
     app.register_blueprint(system.bp)
     app.register_blueprint(me.bp)
+    app.register_blueprint(feed.bp)
+    app.register_blueprint(people.bp)
