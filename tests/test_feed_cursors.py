@@ -113,12 +113,14 @@ def test_hashtag_pages_match_the_tag_case_and_hash_insensitively(client, make_us
 
 
 def test_me_feed_is_the_followed_creators_videos_privately(client, make_user, sql):
-    me, star, stranger = make_user(), make_user(), make_user()
+    me, star, other_star, stranger = make_user(), make_user(), make_user(), make_user()
     follow(sql, me["id"], star["id"])
-    theirs = insert_videos(sql, star["id"], 11)
+    follow(sql, me["id"], other_star["id"])
+    # Two creators on the same minutes: the pages interleave them, ties broken by id.
+    theirs = insert_videos(sql, star["id"], 11) + insert_videos(sql, other_star["id"], 6)
     insert_videos(sql, stranger["id"], 11)
     seen, pages = _walk(client, "/v1/me/feed?limit=4", headers=auth_headers(me["id"]))
-    assert (seen, pages) == (newest_first(theirs), 3)
+    assert (seen, pages) == (newest_first(theirs), 5)
     response = client.http.get("/v1/me/feed", headers=auth_headers(me["id"]))
     assert response.headers["Cache-Control"] == "private, no-store"
     assert client.http.get("/v1/me/feed").status_code == 401
