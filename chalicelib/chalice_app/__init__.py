@@ -2,14 +2,30 @@
 shape the answer. No SQL and no business rules here."""
 from __future__ import annotations
 
-from chalice import Chalice
+from chalice import Chalice, CORSConfig
+
+from ..config import settings
+
+# Browsers may keep a preflight answer this long (Chrome caps it at 2 hours).
+PREFLIGHT_MAX_AGE_S = 7200
 
 
 def register_http(app: Chalice) -> None:
-    from . import docs, me, middleware, system, trending
+    from . import docs, feed, me, middleware, people, system, trending
 
+    # Every route answers CORS preflight for the frontend's origin: API Gateway from the
+    # deployed definition, `chalice local` and the test client the same way. Set before the
+    # blueprints are registered: Chalice copies it into each route then.
+    app.api.cors = CORSConfig(
+        allow_origin=settings().cors_allow_origin,
+        allow_headers=["If-None-Match", "Idempotency-Key"],
+        expose_headers=["ETag", "Retry-After"],
+        max_age=PREFLIGHT_MAX_AGE_S,
+    )
     app.register_middleware(middleware.errors_and_cors, "http")
     app.register_blueprint(system.bp)
     app.register_blueprint(me.bp)
+    app.register_blueprint(feed.bp)
+    app.register_blueprint(people.bp)
     app.register_blueprint(trending.bp)
     app.register_blueprint(docs.bp)

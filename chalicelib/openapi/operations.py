@@ -50,7 +50,7 @@ def op(
     codes = set(errors) | {503}
     if auth != "none":
         codes.add(401)
-    if params and any(p["in"] == "query" for p in params):
+    if params:  # malformed ids, cursors, limits
         codes.add(400)
     if body is not None:
         codes.add(400)
@@ -68,6 +68,30 @@ def op(
     elif auth == "optional":
         operation["security"] = [{"bearer": []}, {}]
     return operation
+
+
+UUID_SCHEMA = {"type": "string", "format": "uuid"}
+LIMIT_COMPAT = query_param("limit", {"type": "integer", "minimum": 1, "default": 20}, "Values over 100 are clamped.")
+OFFSET = query_param("offset", {"type": "integer", "minimum": 0, "maximum": 1_000_000, "default": 0})
+LIMIT_CURSOR = query_param("limit", {"type": "integer", "minimum": 1, "default": 20}, "Values over 50 are clamped.")
+CURSOR = query_param("cursor", {"type": "string"}, "`next_cursor` of the previous page; absent for the first.")
+HASHTAG = path_param("tag", {"type": "string", "pattern": "^#?[A-Za-z0-9_]{1,64}$"})
+
+
+def video_id(name: str = "video_id") -> dict:
+    return path_param(name, UUID_SCHEMA)
+
+
+def user_id(name: str = "user_id") -> dict:
+    return path_param(name, UUID_SCHEMA)
+
+
+def users_array() -> dict:
+    return {"type": "array", "items": ref("User")}
+
+
+def videos_array() -> dict:
+    return {"type": "array", "items": ref("Video")}
 
 
 OPERATIONS: Dict[Tuple[str, str], dict] = {
@@ -96,8 +120,52 @@ OPERATIONS: Dict[Tuple[str, str], dict] = {
     ("GET", "/v1/trending/hashtags/{tag}"): op(
         "Trending videos of one of the most active hashtags", "trending", ref("TrendingPage"),
         cacheable=True, errors=(404,),
-        params=[path_param("tag", {"type": "string", "minLength": 1, "maxLength": 100}),
+        params=[path_param("tag", {"type": "string", "pattern": "^#?[A-Za-z0-9_]{1,64}$"}),
                 query_param("limit", {"type": "integer", "minimum": 1, "default": 50}, "At most 50.")],
     ),
+    # ---- feed read path (contract sections 1 and 3)
+    ("GET", "/videos/feed"): op("Feed, newest first (offset pages)", "feed", videos_array(),
+                                cacheable=True, params=[LIMIT_COMPAT, OFFSET]),
+    ("GET", "/videos/{video_id}"): op(
+        "One video", "feed", ref("Video"), cacheable=True, auth="optional", errors=(404,),
+        params=[video_id()],
+        description="Owners also see their own pending or failed videos (privately).",
+    ),
+    ("GET", "/videos/{video_id}/comments"): op(
+        "A video's comments", "feed", {"type": "array", "items": ref("Comment")}, cacheable=True,
+        params=[video_id(), query_param("limit", {"type": "integer", "minimum": 1, "default": 50},
+                                         "Values over 100 are clamped.")], errors=(404,),
+    ),
+    ("GET", "/social/followers/{user_id}"): op("A user's followers", "people", users_array(),
+                                               cacheable=True, params=[user_id(), LIMIT_COMPAT, OFFSET],
+                                               errors=(404,)),
+    ("GET", "/social/following/{user_id}"): op("Whom a user follows", "people", users_array(),
+                                               cacheable=True, params=[user_id(), LIMIT_COMPAT, OFFSET],
+                                               errors=(404,)),
+    ("GET", "/social/is-following/{user_id}"): op(
+        "Whether I follow a user", "people",
+        {"type": "object", "required": ["following"], "properties": {"following": {"type": "boolean"}}},
+        auth="required", params=[user_id()], errors=(404,),
+    ),
+    ("GET", "/social/feed/following"): op("Videos of the people I follow (offset pages)", "people",
+                                          videos_array(), auth="required", params=[LIMIT_COMPAT, OFFSET]),
+    ("GET", "/v1/feed"): op("Feed, newest first", "feed", ref("VideoPage"), cacheable=True,
+                            params=[CURSOR, LIMIT_CURSOR]),
+    ("GET", "/v1/videos/{id}"): op(
+        "One video", "feed", ref("Video"), cacheable=True, auth="optional", errors=(404,),
+        params=[video_id("id")],
+        description="Owners also see their own pending or failed videos (privately).",
+    ),
+    ("GET", "/v1/videos/{id}/comments"): op("A video's comments", "feed", ref("CommentPage"),
+                                            cacheable=True, params=[video_id("id"), CURSOR, LIMIT_CURSOR],
+                                            errors=(404,)),
+    ("GET", "/v1/hashtags/{tag}/videos"): op("Videos with a hashtag", "feed", ref("VideoPage"),
+                                             cacheable=True, params=[HASHTAG, CURSOR, LIMIT_CURSOR]),
+    ("GET", "/v1/users/{id}"): op("A user's profile", "people", ref("User"), cacheable=True,
+                                  params=[user_id("id")], errors=(404,)),
+    ("GET", "/v1/users/{id}/videos"): op("A user's videos", "people", ref("VideoPage"), cacheable=True,
+                                         params=[user_id("id"), CURSOR, LIMIT_CURSOR], errors=(404,)),
+    ("GET", "/v1/me/feed"): op("Videos of the people I follow", "people", ref("VideoPage"),
+                               auth="required", params=[CURSOR, LIMIT_CURSOR]),
     ("GET", "/v1/me"): op("The signed-in user's profile", "users", ref("User"), auth="required", errors=(404,)),
 }

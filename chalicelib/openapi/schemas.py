@@ -57,6 +57,22 @@ SCHEMAS = {
             "status": {"type": "string", "enum": ["pending", "ready", "failed"]},
         },
     },
+    "Comment": {
+        "type": "object",
+        "required": ["id", "video_id", "user_id", "username", "avatar_url", "content", "created_at"],
+        "properties": {
+            "id": UUID,
+            "video_id": UUID,
+            "user_id": UUID,
+            "username": {"type": "string"},
+            "avatar_url": NULLABLE_STR,
+            "content": {"type": "string"},
+            "created_at": TIMESTAMP,
+            "parent_id": {"type": ["string", "null"], "format": "uuid"},
+        },
+    },
+    "VideoPage": page_of("Video"),
+    "CommentPage": page_of("Comment"),
     "User": {
         "type": "object",
         "required": ["id", "username", "full_name", "avatar_url", "bio", "followers_count", "following_count"],

@@ -1,0 +1,31 @@
+"""How long each anonymous read may be kept, by browsers (max-age) and the CDN (s-maxage).
+
+The CDN TTL is what absorbs traffic: at 10 s, a feed page requested 1,000 times a second
+reaches Lambda about once per edge location every 10 s. stale-while-revalidate lets the CDN
+answer at once while it refetches; stale-if-error keeps the app readable through an origin
+outage. The README explains each choice.
+"""
+from __future__ import annotations
+
+from ..http import CachePolicy
+
+DAY = 86_400
+
+# Page 1 of the feed: new uploads should show within seconds.
+FEED_FIRST_PAGE = CachePolicy(max_age=5, s_maxage=10, stale_while_revalidate=30, stale_if_error=DAY)
+# Any page after the first (a cursor, or a non-zero offset): which videos it holds changes
+# only when one is deleted; only the counters move.
+FEED_LATER_PAGE = CachePolicy(max_age=30, s_maxage=60, stale_while_revalidate=300, stale_if_error=DAY)
+# One video: its counters move with every like; half a minute behind is fine to look at.
+VIDEO = CachePolicy(max_age=15, s_maxage=30, stale_while_revalidate=60, stale_if_error=DAY)
+# Comments: a new comment should show soon to the other viewers (the author's own app adds
+# it at once from the POST answer).
+COMMENTS = CachePolicy(max_age=5, s_maxage=10, stale_while_revalidate=30, stale_if_error=DAY)
+# A profile, a creator's videos, a hashtag, follower lists: slower-moving.
+PROFILE = CachePolicy(max_age=30, s_maxage=60, stale_while_revalidate=300, stale_if_error=DAY)
+PEOPLE_LIST = CachePolicy(max_age=15, s_maxage=30, stale_while_revalidate=120, stale_if_error=DAY)
+
+
+def for_page(first: CachePolicy, is_first_page: bool) -> CachePolicy:
+    """Later pages of the feed lists may be kept longer than the first."""
+    return first if is_first_page else FEED_LATER_PAGE

@@ -1,0 +1,85 @@
+"""Video reads: the feed, one video, its comments, a hashtag; old routes and /v1 cursor pages.
+
+Lists do not depend on who asks, so they are public whatever the request carries; a single
+video asked for with a token is answered privately, because its owner may see it before it
+is ready.
+"""
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from .. import feed
+from ..http import private_json, public_json, uuid_param
+from . import cache_policies as cache
+from . import paging
+from .identity import maybe_signed_in
+
+bp = Blueprint(__name__)
+
+
+def _video(video_id: str):
+    request = bp.current_request
+    principal = maybe_signed_in(request)
+    view = feed.video_for(uuid_param(video_id, "video_id"), principal.user_id if principal else None)
+    if principal is None and view.public:
+        return public_json(request, view.video, cache.VIDEO)
+    return private_json(view.video)
+
+
+# ---- the old backend's routes (contract section 1) ----------------------------------------
+
+
+@bp.route("/videos/feed", methods=["GET"])
+def videos_feed():
+    request = bp.current_request
+    limit = paging.limit(request, 20, paging.COMPAT_MAX_LIMIT)
+    offset = paging.offset(request)
+    items = feed.feed_offset(limit, offset)
+    return public_json(request, items, cache.for_page(cache.FEED_FIRST_PAGE, offset == 0))
+
+
+@bp.route("/videos/{video_id}", methods=["GET"])
+def video_detail(video_id):
+    return _video(video_id)
+
+
+@bp.route("/videos/{video_id}/comments", methods=["GET"])
+def video_comments(video_id):
+    request = bp.current_request
+    video_id = uuid_param(video_id, "video_id")
+    limit = paging.limit(request, 50, paging.COMPAT_MAX_LIMIT)
+    return public_json(request, feed.comments_list(video_id, limit), cache.COMMENTS)
+
+
+# ---- cursor pages (contract section 3) ----------------------------------------------------
+
+
+@bp.route("/v1/feed", methods=["GET"])
+def v1_feed():
+    request = bp.current_request
+    cursor = paging.cursor(request)
+    page = feed.feed_page(cursor, paging.cursor_limit(request))
+    return public_json(request, page.as_json(), cache.for_page(cache.FEED_FIRST_PAGE, cursor is None))
+
+
+@bp.route("/v1/videos/{id}", methods=["GET"])
+def v1_video(id):  # noqa: A002 - the path parameter's name, shared with DELETE /v1/videos/{id}
+    return _video(id)
+
+
+@bp.route("/v1/videos/{id}/comments", methods=["GET"])
+def v1_video_comments(id):  # noqa: A002
+    request = bp.current_request
+    video_id = uuid_param(id, "id")
+    cursor = paging.cursor(request)
+    page = feed.comments_page(video_id, cursor, paging.cursor_limit(request))
+    return public_json(request, page.as_json(), cache.for_page(cache.COMMENTS, cursor is None))
+
+
+@bp.route("/v1/hashtags/{tag}/videos", methods=["GET"])
+def v1_hashtag_videos(tag):
+    request = bp.current_request
+    tag = paging.hashtag(tag)
+    cursor = paging.cursor(request)
+    page = feed.hashtag_page(tag, cursor, paging.cursor_limit(request))
+    return public_json(request, page.as_json(), cache.for_page(cache.PEOPLE_LIST, cursor is None))

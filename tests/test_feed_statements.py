@@ -1,0 +1,64 @@
+"""No N+1: every list page is one statement, whatever its length, counted by Postgres itself
+(pg_stat_statements), not by the code under test."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import auth_headers
+from tests.support.feed_rows import follow, insert_comment, insert_video, insert_videos
+from tests.support.pg_stats import count_statements
+
+
+@pytest.fixture
+def busy(make_user, sql):
+    """Many authors, so a per-row author lookup would show as many statements."""
+    me = make_user()
+    authors = [make_user() for _ in range(8)]
+    for n, author in enumerate(authors):
+        insert_videos(sql, author["id"], 6, hashtags=["kenya"])
+        follow(sql, me["id"], author["id"], minutes=n)
+        follow(sql, author["id"], me["id"], minutes=n)
+    video = insert_video(sql, authors[0]["id"], minutes=10_000)
+    for n, author in enumerate(authors):
+        insert_comment(sql, video["id"], author["id"], minutes=n)
+    return {"me": me, "author": authors[0], "video": video}
+
+
+def _paths(b):
+    v, a = b["video"]["id"], b["author"]["id"]
+    return [
+        "/videos/feed?limit=40", "/videos/feed?limit=20&offset=20", f"/videos/{v}",
+        f"/videos/{v}/comments", f"/social/followers/{a}", f"/social/following/{a}",
+        "/v1/feed?limit=40", f"/v1/videos/{v}", f"/v1/videos/{v}/comments",
+        f"/v1/users/{a}", f"/v1/users/{a}/videos", "/v1/hashtags/kenya/videos?limit=40",
+    ]
+
+
+def _one_statement(client, database_url, path, headers=None):
+    with count_statements(database_url) as counted:
+        response = client.http.get(path, headers=headers or {})
+    assert response.status_code == 200, (path, response.body)
+    assert counted.count == 1, (path, counted.queries)
+    return json.loads(response.body)
+
+
+def test_every_anonymous_read_is_one_statement(client, database_url, busy):
+    for path in _paths(busy):
+        _one_statement(client, database_url, path)
+
+
+def test_later_cursor_pages_are_one_statement_too(client, database_url, busy):
+    first = _one_statement(client, database_url, "/v1/feed?limit=5")
+    later = _one_statement(client, database_url, f"/v1/feed?limit=5&cursor={first['next_cursor']}")
+    assert len(later["items"]) == 5
+
+
+def test_signed_in_lists_are_one_statement_once_the_profile_is_known(client, database_url, busy):
+    headers = auth_headers(busy["me"]["id"])
+    client.http.get("/v1/me", headers=headers)  # first use: the profile check, once per environment
+    for path in ("/v1/me/feed?limit=40", "/social/feed/following?limit=40",
+                 f"/social/is-following/{busy['author']['id']}"):
+        body = _one_statement(client, database_url, path, headers)
+        assert body
