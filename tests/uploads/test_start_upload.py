@@ -240,3 +240,35 @@ def test_the_old_multipart_route_is_gone_and_names_the_new_flow(client, make_use
     assert response.status_code == 410
     assert "POST /v1/uploads" in json.loads(response.body)["detail"]
     assert _video_rows(sql) == []
+
+
+def test_concurrent_starts_cannot_both_pass_the_pending_limit(uploads_env, make_user, settings_env, sql):
+    """The per-user advisory lock: racing requests see each other's pending rows."""
+    import threading
+
+    from chalicelib import db
+    from chalicelib.errors import TooManyRequests
+    from chalicelib.uploads import service
+    from chalicelib.uploads.validation import upload_request
+
+    settings_env(UPLOAD_MAX_PENDING="2")
+    user_id = str(make_user()["id"])
+    outcomes, barrier = [], threading.Barrier(6)
+
+    def race():
+        try:
+            barrier.wait()
+            service.start_upload(user_id, upload_request(GOOD))
+            outcomes.append("created")
+        except TooManyRequests:
+            outcomes.append("429")
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=race) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcomes) == ["429"] * 4 + ["created"] * 2
+    assert len(_video_rows(sql)) == 2
