@@ -44,6 +44,14 @@ class Settings:
     cors_allow_origin: str
     public_base_url: Optional[str]
     cursor_secret: Optional[str]
+    # Uploads (issue 5): Cloudinary signing and the video lifecycle.
+    cloudinary_signature_algorithm: str
+    cloudinary_upload_prefix: Optional[str]
+    cloudinary_upload_folder: str
+    cloudinary_webhook_max_age_s: int
+    upload_max_pending: int
+    upload_daily_cap: int
+    upload_pending_timeout_s: int
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +79,17 @@ def settings() -> Settings:
         public_base_url=_env("PUBLIC_BASE_URL"),
         # Signs list cursors; unset, a key is derived from JWT_SECRET (see cursors.py).
         cursor_secret=_env("CURSOR_SECRET"),
+        # Must match the account's setting (Console > Settings > Security): Cloudinary signs
+        # its notifications with it. The SDK's and Cloudinary's default is sha1.
+        cloudinary_signature_algorithm=_env("CLOUDINARY_SIGNATURE_ALGORITHM", "sha1").lower(),
+        # Where the SDK sends Upload API calls; unset: https://api.cloudinary.com.
+        cloudinary_upload_prefix=_env("CLOUDINARY_UPLOAD_PREFIX"),
+        cloudinary_upload_folder=_env("CLOUDINARY_UPLOAD_FOLDER", "trendke/videos").strip("/"),
+        # The SDK's own default freshness window for a notification's timestamp.
+        cloudinary_webhook_max_age_s=_int("CLOUDINARY_WEBHOOK_MAX_AGE_S", 7200),
+        upload_max_pending=_int("UPLOAD_MAX_PENDING", 3),
+        upload_daily_cap=_int("UPLOAD_DAILY_CAP", 20),
+        upload_pending_timeout_s=_int("UPLOAD_PENDING_TIMEOUT_S", 24 * 3600),
     )
 
 

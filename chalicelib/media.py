@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from .config import settings
 
 _lock = threading.Lock()
-_configured_for: Optional[str] = None
+_configured_for: Optional[tuple] = None
 
 # A frame one second in: the first frame of a short video is often black.
 POSTER_OFFSET_S = "1"
@@ -43,8 +43,11 @@ def sdk():
     global _configured_for
     import cloudinary
 
-    url = settings().cloudinary_url
-    if _configured_for != url:
+    cfg = settings()
+    # Everything the SDK is configured from: a test or the CLI that changes one of them
+    # gets a reconfigured SDK.
+    key = (cfg.cloudinary_url, cfg.cloudinary_signature_algorithm, cfg.cloudinary_upload_prefix)
+    if _configured_for != key:
         with _lock:
             acct = account()
             cloudinary.config(
@@ -52,9 +55,18 @@ def sdk():
                 api_key=acct.api_key,
                 api_secret=acct.api_secret,
                 secure=True,
+                signature_algorithm=cfg.cloudinary_signature_algorithm,
+                upload_prefix=cfg.cloudinary_upload_prefix,
             )
-            _configured_for = url
+            _configured_for = key
     return cloudinary
+
+
+# The renditions an upload asks Cloudinary to make at once (eager, asynchronously), so the
+# first viewer does not wait: the HLS ladder `hls_url` plays, and the frame the poster is cut
+# from (the cheap f_auto/q_auto image step on top of it is derived on first request).
+EAGER_HLS = {"streaming_profile": "auto", "format": "m3u8"}
+EAGER_POSTER = {"start_offset": POSTER_OFFSET_S, "format": "jpg"}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ PREFLIGHT_MAX_AGE_S = 7200
 
 
 def register_http(app: Chalice) -> None:
-    from . import docs, feed, me, middleware, people, system, trending
+    from . import docs, feed, me, middleware, people, system, trending, uploads
 
     # Every route answers CORS preflight for the frontend's origin: API Gateway from the
     # deployed definition, `chalice local` and the test client the same way. Set before the
@@ -28,4 +28,5 @@ def register_http(app: Chalice) -> None:
     app.register_blueprint(feed.bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(trending.bp)
+    app.register_blueprint(uploads.bp)
     app.register_blueprint(docs.bp)

@@ -21,8 +21,10 @@ def errors_and_cors(request: Any, get_response: Callable[[Any], Any]) -> Any:
     except Exception:  # a bug, not bad input: log it, answer without internals
         log.exception("unhandled error on %s %s", request.method, request.path)
         response = error_response(500, "Internal server error")
-    if response.status_code == 500 and isinstance(response.body, dict) and "Code" in response.body:
-        # Chalice's own answer to a bug in a view (already logged by Chalice): our shape.
-        response = error_response(500, "Internal server error")
+    if isinstance(response.body, dict) and "Code" in response.body and response.status_code >= 400:
+        # Chalice's own error answers (a bug in a view, already logged; an unsupported
+        # content type, ...) in the contract's shape.
+        detail = "Internal server error" if response.status_code >= 500 else str(response.body.get("Message"))
+        response = error_response(response.status_code, detail)
     response.headers.setdefault("Access-Control-Allow-Origin", settings().cors_allow_origin)
     return response

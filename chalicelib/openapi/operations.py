@@ -34,9 +34,10 @@ def query_param(name: str, schema: dict, description: str = "") -> dict:
 def op(
     summary: str,
     tag: str,
-    ok: dict,
+    ok: Optional[dict],
     *,
     status: int = 200,
+    also_ok: Tuple[int, ...] = (),
     params: Optional[List[dict]] = None,
     body: Optional[dict] = None,
     auth: str = "none",  # none | required | optional
@@ -44,7 +45,8 @@ def op(
     cacheable: bool = False,
     description: str = "",
 ) -> dict:
-    responses: Dict[str, dict] = {str(status): {"description": "OK", "content": json_content(ok)}}
+    success = {"description": "OK", "content": json_content(ok)} if ok is not None else {"description": "No content"}
+    responses: Dict[str, dict] = {str(code): success for code in (status, *also_ok)}
     if cacheable:
         responses["304"] = {"description": "Not modified (If-None-Match matched the ETag)"}
     codes = set(errors) | {503}
@@ -167,5 +169,26 @@ OPERATIONS: Dict[Tuple[str, str], dict] = {
                                          params=[user_id("id"), CURSOR, LIMIT_CURSOR], errors=(404,)),
     ("GET", "/v1/me/feed"): op("Videos of the people I follow", "people", ref("VideoPage"),
                                auth="required", params=[CURSOR, LIMIT_CURSOR]),
+    # ---- uploads (contract section 3)
+    ("POST", "/v1/uploads"): op(
+        "Start an upload: a pending video and the signed fields to post to Cloudinary", "uploads",
+        ref("UploadTicket"), status=201, also_ok=(200,), auth="required", errors=(409, 429),
+        body=ref("UploadRequest"),
+        params=[{"name": "Idempotency-Key", "in": "header", "required": False,
+                 "schema": {"type": "string", "maxLength": 128}}],
+        description="201 for a new upload; 200 when an Idempotency-Key repeats a finished one.",
+    ),
+    ("POST", "/v1/webhooks/cloudinary"): op(
+        "Cloudinary notification (signature checked)", "uploads", ref("WebhookOutcome"), errors=(401,),
+        body={"type": "object"},
+        params=[{"name": "X-Cld-Signature", "in": "header", "required": True, "schema": {"type": "string"}},
+                {"name": "X-Cld-Timestamp", "in": "header", "required": True, "schema": {"type": "string"}}],
+    ),
+    ("DELETE", "/v1/videos/{id}"): op("Delete my video", "uploads", None, status=204, auth="required",
+                                      params=[video_id("id")], errors=(403, 404)),
+    ("POST", "/videos/upload"): {
+        "summary": "Retired: use POST /v1/uploads", "tags": ["uploads"], "deprecated": True,
+        "responses": {"410": {"description": "Gone", "content": json_content(ref("Error"))}},
+    },
     ("GET", "/v1/me"): op("The signed-in user's profile", "users", ref("User"), auth="required", errors=(404,)),
 }

@@ -95,6 +95,36 @@ SCHEMAS = {
             "generated_at": TIMESTAMP,
         },
     },
+    "UploadRequest": {
+        "type": "object",
+        "required": ["title"],
+        "additionalProperties": False,
+        "properties": {
+            "title": {"type": "string", "minLength": 1, "maxLength": 150},
+            "description": {"type": ["string", "null"], "maxLength": 2200},
+            "hashtags": {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 50}},
+        },
+    },
+    "UploadTicket": {
+        "type": "object",
+        "required": ["video_id", "upload_url", "fields"],
+        "properties": {
+            "video_id": UUID,
+            "upload_url": {"type": "string"},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+            "expires_at": {"type": ["string", "integer"]},
+        },
+    },
+    "WebhookOutcome": {
+        "type": "object",
+        "required": ["received"],
+        "properties": {
+            "received": {"type": "boolean"},
+            "kind": {"type": ["string", "null"]},
+            "result": {"type": ["string", "null"]},
+            "video_id": {"type": ["string", "null"]},
+        },
+    },
     "Welcome": {
         "type": "object",
         "required": ["message", "version"],

@@ -5,7 +5,7 @@ from chalice import Chalice
 
 
 def register_jobs(app: Chalice) -> None:
-    from . import trending
+    from . import trending, uploads
 
-    for module in (trending,):
+    for module in (trending, uploads):
         app.register_blueprint(module.jobs)

@@ -1,0 +1,49 @@
+"""POST /v1/uploads, POST /v1/webhooks/cloudinary, DELETE /v1/videos/{id}, and the
+retired POST /videos/upload."""
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from ..errors import Gone
+from ..http import json_body, private_json, uuid_param
+from ..uploads import lifecycle, notifications, service, validation
+from .identity import signed_in
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/v1/uploads", methods=["POST"])
+def start_upload():
+    request = bp.current_request
+    principal = signed_in(request)
+    upload = validation.upload_request(json_body(request))
+    key = validation.idempotency_key(request.headers.get("idempotency-key"))
+    started = service.start_upload(principal.user_id, upload, key)
+    return private_json(started.as_json(), status=201 if started.created else 200)
+
+
+@bp.route("/v1/webhooks/cloudinary", methods=["POST"], content_types=["application/json"])
+def cloudinary_webhook():
+    request = bp.current_request
+    outcome = notifications.handle(request.raw_body or b"", request.headers)
+    return private_json(outcome.as_json())
+
+
+@bp.route("/v1/videos/{id}", methods=["DELETE"])
+def delete_video(id: str):  # noqa: A002 - the path parameter's name, shared with GET /v1/videos/{id}
+    principal = signed_in(bp.current_request)
+    lifecycle.delete_video(uuid_param(id, "id"), principal.user_id)
+    return Response(body="", status_code=204, headers={"Cache-Control": "private, no-store"})
+
+
+@bp.route(
+    "/videos/upload",
+    methods=["POST"],
+    content_types=["multipart/form-data", "application/json", "application/x-www-form-urlencoded",
+                   "application/octet-stream"],
+)
+def retired_upload():
+    raise Gone(
+        "This route is retired: call POST /v1/uploads for signed parameters, then post the file"
+        " straight to Cloudinary's upload_url with exactly those fields (README: Uploads)"
+    )

@@ -1,0 +1,7 @@
+"""Direct uploads to Cloudinary and the video lifecycle (pending -> ready | failed, deleted).
+
+No HTTP here: `validation` checks what a user may ask for, `signing` builds the parameters
+the server alone chooses, `service` starts an upload (limits, idempotency, the pending row),
+`notifications` verifies and applies Cloudinary's webhooks, `lifecycle` deletes videos,
+destroys assets and runs the sweep.
+"""
