@@ -13,6 +13,9 @@ DEV_CLOUDINARY_URL = "cloudinary://111111111111111:trendke-dev-api-secret@trendk
 
 API_VERSION = "2.0.0"
 
+# Per user: at most `hits` writes of an action per window of `seconds` (RATE_LIMITS overrides).
+DEFAULT_RATE_LIMITS = "comment=20/60,like=120/60,follow=60/60,upload=10/3600"
+
 
 def _env(name: str, default: Optional[str] = None) -> Optional[str]:
     value = os.environ.get(name)
@@ -40,6 +43,12 @@ class Settings:
     trending_local_dir: str
     cors_allow_origin: str
     public_base_url: Optional[str]
+    # Engagement (issue 6): per-user write limits "action=hits/seconds,...", the watch time a
+    # view needs before it counts, and the secret that signs anonymous viewer keys.
+    rate_limits: str
+    view_min_watch_ms: int
+    viewer_key_secret: Optional[str]
+    counter_fold_passes: int
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +70,10 @@ def settings() -> Settings:
         trending_local_dir=_env("TRENDING_LOCAL_DIR", ".local/trending-store"),
         cors_allow_origin=_env("CORS_ALLOW_ORIGIN", "*"),
         public_base_url=_env("PUBLIC_BASE_URL"),
+        rate_limits=_env("RATE_LIMITS", DEFAULT_RATE_LIMITS),
+        view_min_watch_ms=_int("VIEW_MIN_WATCH_MS", 3000),
+        viewer_key_secret=_env("VIEWER_KEY_SECRET", _env("JWT_SECRET")),
+        counter_fold_passes=max(1, _int("COUNTER_FOLD_PASSES", 3)),
     )
 
 

@@ -6,8 +6,10 @@ from chalice import Chalice
 
 
 def register_http(app: Chalice) -> None:
-    from . import me, middleware, system
+    from . import engagement, follows, me, middleware, system
 
     app.register_middleware(middleware.errors_and_cors, "http")
     app.register_blueprint(system.bp)
     app.register_blueprint(me.bp)
+    app.register_blueprint(engagement.bp)
+    app.register_blueprint(follows.bp)

@@ -5,5 +5,7 @@ from chalice import Chalice
 
 
 def register_jobs(app: Chalice) -> None:
-    for module in ():
+    from . import counters
+
+    for module in (counters,):
         app.register_blueprint(module.jobs)
