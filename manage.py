@@ -105,6 +105,23 @@ def demo_user() -> None:
     click.echo(f"{row[0]} {row[1]}")
 
 
+def _fold_counters_every(seconds: float) -> None:
+    """Fold counter deltas in the background (deployed: the fold_counters schedule)."""
+    import threading
+
+    from chalicelib.engagement import counters
+
+    def loop() -> None:
+        while True:
+            try:
+                counters.fold()
+            except Exception as exc:  # keep serving; the next pass retries
+                click.echo(f"counter fold failed: {exc}", err=True)
+            time.sleep(seconds)
+
+    threading.Thread(target=loop, name="fold-counters", daemon=True).start()
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), show_default="8000 or $PORT")
@@ -113,6 +130,7 @@ def dev(host: str, port: int) -> None:
     ctx = click.get_current_context()
     ctx.invoke(migrate)
     ctx.invoke(seed_demo, users=200, videos=2_000, likes=20_000, comments=4_000, follows=3_000, if_empty=True)
+    _fold_counters_every(10)
     env = dict(os.environ)
     click.echo(f"serving TrendKe API on http://{host}:{port} (Ctrl-C stops)")
     chalice = os.path.join(os.path.dirname(sys.executable), "chalice")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-SECTIONS = ["import_time"]
+SECTIONS = ["import_time", "engagement"]
 
 
 def main(argv: list) -> None:

@@ -1,6 +1,7 @@
 """The fold: exact, idempotent, and safe to run concurrently with itself and with writes."""
 from __future__ import annotations
 
+import json
 import threading
 
 from tests.support.engagement import make_video
@@ -109,3 +110,31 @@ def test_scheduled_handler_folds(client, sql, make_user, settings_env):
     result = client.lambda_.invoke("fold_counters", scheduled_event())
     assert result.payload["passes"][0]["video_deltas"] == 4
     assert sql("SELECT likes_count FROM videos WHERE id = %s", (video["id"],))[0]["likes_count"] == 4
+
+
+def test_a_write_folds_a_backlogged_video_itself(client, sql, make_user):
+    """A viral video's fresh count stays cheap: past BACKLOG_ROWS unfolded deltas, the write
+    that noticed folds that video's backlog (exactly) after it committed."""
+    from chalicelib.engagement import counters
+    from tests.conftest import auth_headers
+
+    owner, fan = make_user(), make_user()
+    video = make_video(sql, owner)
+    _seed_deltas(sql, video["id"], counters.BACKLOG_ROWS + 1)
+    response = client.http.put(f"/v1/videos/{video['id']}/like", headers=auth_headers(fan["id"]))
+    assert json.loads(response.body)["likes_count"] == counters.BACKLOG_ROWS + 2
+    assert sql("SELECT count(*) AS n FROM video_count_deltas")[0]["n"] == 0
+    row = sql("SELECT likes_count FROM videos WHERE id = %s", (video["id"],))[0]
+    assert row["likes_count"] == counters.BACKLOG_ROWS + 2
+
+
+def test_fold_repeatedly_spaces_passes_and_respects_the_time_left(database_url):
+    from chalicelib.engagement import counters
+
+    slept = []
+    assert len(counters.fold_repeatedly(3, every_s=20, time_left_s=60, sleep=slept.append)) == 3
+    assert len(slept) == 2 and all(15 < s <= 20 for s in slept)
+    slept.clear()
+    # A 10-second Lambda timeout: one pass only, no sleeping past the deadline.
+    assert len(counters.fold_repeatedly(3, every_s=20, time_left_s=10, sleep=slept.append)) == 1
+    assert slept == []

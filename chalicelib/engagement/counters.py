@@ -15,6 +15,10 @@ from ..repo import counters
 
 BATCH = 20_000
 MAX_BATCHES = 50  # 1M deltas per call at most; the next call takes the rest
+# A write whose fresh count had to sum more unfolded deltas than this folds that one video's
+# (user's) backlog itself, so a viral video's fresh count stays cheap between scheduled folds.
+BACKLOG_ROWS = 500
+SAFETY_MARGIN_S = 5.0  # time kept for one fold at the end of a scheduled invocation
 
 
 def fold(batch: int = BATCH, max_batches: int = MAX_BATCHES) -> Dict[str, Any]:
@@ -42,12 +46,36 @@ def fold(batch: int = BATCH, max_batches: int = MAX_BATCHES) -> Dict[str, Any]:
     return totals
 
 
-def fold_repeatedly(passes: int, every_s: float, sleep: Callable[[float], None] = time.sleep) -> list:
-    """`passes` folds `every_s` apart (one scheduled minute: counts at most `every_s` stale)."""
+def fold_repeatedly(passes: int, every_s: float, time_left_s: float = 60.0,
+                    sleep: Callable[[float], None] = time.sleep) -> list:
+    """Up to `passes` folds `every_s` apart (one scheduled minute: counts at most `every_s`
+    stale), never starting one that could not finish within `time_left_s` (the Lambda's
+    remaining time, with a margin)."""
     results = []
+    deadline = time.monotonic() + time_left_s - SAFETY_MARGIN_S
     for index in range(passes):
         started = time.monotonic()
         results.append(fold())
-        if index < passes - 1:
-            sleep(max(0.0, every_s - (time.monotonic() - started)))
+        next_start = started + every_s
+        if index == passes - 1 or next_start + SAFETY_MARGIN_S > deadline:
+            break
+        sleep(max(0.0, next_start - time.monotonic()))
     return results
+
+
+def fold_backlog(video_id: str | None = None, user_id: str | None = None, pending: int = 0) -> int:
+    """Fold one video's or user's deltas when `pending` (rows seen by a fresh count) is over
+    BACKLOG_ROWS. Its own short transaction, after the write committed; a concurrent one for
+    the same row skips. Answers the deltas folded."""
+    if pending <= BACKLOG_ROWS:
+        return 0
+
+    def work(conn: Any) -> int:
+        row_id = video_id or user_id
+        if not counters.try_row_fold_lock(conn, row_id):
+            return 0
+        if video_id:
+            return counters.fold_video_batch(conn, BATCH, video_id)["deltas"]
+        return counters.fold_user_batch(conn, BATCH, user_id)["deltas"]
+
+    return db.in_transaction(work)

@@ -6,6 +6,7 @@ from typing import Any, Dict
 from .. import db, ratelimit
 from ..errors import BadRequest, NotFound
 from ..repo import counters, follows
+from . import counters as folding
 
 
 def set_following(follower_id: str, followed_id: str, following: bool) -> Dict[str, Any]:
@@ -18,10 +19,10 @@ def set_following(follower_id: str, followed_id: str, following: bool) -> Dict[s
         result = (follows.follow if following else follows.unfollow)(conn, follower_id, followed_id)
         if not result["found"]:
             raise NotFound("User not found")
-        return {
-            "following": following,
-            "changed": bool(result["changed"]),
-            "followers_count": counters.fresh_user_count(conn, followed_id, "followers"),
-        }
+        fresh = counters.fresh_user_count(conn, followed_id, "followers")
+        return {"following": following, "changed": bool(result["changed"]),
+                "followers_count": fresh["n"], "pending": fresh["pending"]}
 
-    return db.in_transaction(work)
+    answer = db.in_transaction(work)
+    folding.fold_backlog(user_id=followed_id, pending=answer.pop("pending"))
+    return answer

@@ -6,6 +6,7 @@ from typing import Any, Dict
 from .. import db, ratelimit
 from ..errors import NotFound
 from ..repo import counters, likes
+from . import counters as folding
 
 # A toggle whose insert lost a race to a concurrent toggle retries; each round sees the
 # other's committed result, so a few rounds always settle.
@@ -14,7 +15,13 @@ _TOGGLE_ROUNDS = 4
 
 def _answer(conn: Any, video_id: str, liked: bool) -> Dict[str, Any]:
     # Exact now: folded count + pending deltas, read after our own write in our transaction.
-    return {"liked": liked, "likes_count": counters.fresh_video_count(conn, video_id, "likes")}
+    fresh = counters.fresh_video_count(conn, video_id, "likes")
+    return {"liked": liked, "likes_count": fresh["n"], "_pending": fresh["pending"]}
+
+
+def _done(video_id: str, answer: Dict[str, Any]) -> Dict[str, Any]:
+    folding.fold_backlog(video_id=video_id, pending=answer.pop("_pending"))
+    return answer
 
 
 def set_like(user_id: str, video_id: str, liked: bool) -> Dict[str, Any]:
@@ -27,7 +34,7 @@ def set_like(user_id: str, video_id: str, liked: bool) -> Dict[str, Any]:
             raise NotFound("Video not found")
         return _answer(conn, video_id, liked)
 
-    return db.in_transaction(work)
+    return _done(video_id, db.in_transaction(work))
 
 
 def toggle(user_id: str, video_id: str) -> Dict[str, Any]:
@@ -49,4 +56,4 @@ def toggle(user_id: str, video_id: str) -> Dict[str, Any]:
                 return _answer(conn, video_id, True)
         raise RuntimeError("like toggle did not settle")  # only under pathological contention
 
-    return db.in_transaction(work)
+    return _done(video_id, db.in_transaction(work))

@@ -8,6 +8,7 @@ from .. import db
 from ..config import settings
 from ..errors import BadRequest, NotFound
 from ..repo import counters, views
+from . import counters as folding
 from .viewer import Viewer
 
 SHARE_CHANNELS = frozenset({
@@ -54,7 +55,10 @@ def count_share(video_id: str, viewer: Viewer, channel: str) -> Dict[str, Any]:
         result = views.record_share(conn, video_id, viewer.user_id, viewer.key, channel)
         if not result["found"]:
             raise NotFound("Video not found")
-        return {"counted": bool(result["changed"]),
-                "shares_count": counters.fresh_video_count(conn, video_id, "shares")}
+        fresh = counters.fresh_video_count(conn, video_id, "shares")
+        return {"counted": bool(result["changed"]), "shares_count": fresh["n"],
+                "pending": fresh["pending"]}
 
-    return db.in_transaction(work)
+    answer = db.in_transaction(work)
+    folding.fold_backlog(video_id=video_id, pending=answer.pop("pending"))
+    return answer

@@ -27,27 +27,30 @@ def follow_deltas(conn: Any, follower_id: str, followed_id: str, sign: int) -> N
     )
 
 
-def fresh_video_count(conn: Any, video_id: str, name: str) -> Optional[int]:
-    """The exact count now: the folded column plus the deltas not folded yet."""
+def fresh_video_count(conn: Any, video_id: str, name: str) -> Optional[Dict[str, int]]:
+    """{n: the exact count now (folded column + deltas not folded yet), pending: how many
+    unfolded delta rows the video has}; None for an unknown video."""
     assert name in VIDEO_COUNTS, name
     row = conn.execute(
-        f"SELECT coalesce(v.{name}_count, 0) + coalesce("
-        f"(SELECT sum(d.{name}) FROM video_count_deltas d WHERE d.video_id = v.id), 0) AS n"
-        " FROM videos v WHERE v.id = %s",
+        f"SELECT coalesce(v.{name}_count, 0) + coalesce(p.n, 0) AS n, p.pending"
+        f" FROM videos v, LATERAL (SELECT sum(d.{name}) AS n, count(*) AS pending"
+        "  FROM video_count_deltas d WHERE d.video_id = v.id) p"
+        " WHERE v.id = %s",
         (video_id,),
     ).fetchone()
-    return None if row is None else int(row["n"])
+    return None if row is None else {"n": int(row["n"]), "pending": int(row["pending"])}
 
 
-def fresh_user_count(conn: Any, user_id: str, name: str) -> Optional[int]:
+def fresh_user_count(conn: Any, user_id: str, name: str) -> Optional[Dict[str, int]]:
     assert name in USER_COUNTS, name
     row = conn.execute(
-        f"SELECT coalesce(u.{name}_count, 0) + coalesce("
-        f"(SELECT sum(d.{name}) FROM user_count_deltas d WHERE d.user_id = u.id), 0) AS n"
-        " FROM users u WHERE u.id = %s",
+        f"SELECT coalesce(u.{name}_count, 0) + coalesce(p.n, 0) AS n, p.pending"
+        f" FROM users u, LATERAL (SELECT sum(d.{name}) AS n, count(*) AS pending"
+        "  FROM user_count_deltas d WHERE d.user_id = u.id) p"
+        " WHERE u.id = %s",
         (user_id,),
     ).fetchone()
-    return None if row is None else int(row["n"])
+    return None if row is None else {"n": int(row["n"]), "pending": int(row["pending"])}
 
 
 # One batch: take the oldest deltas nobody else holds, delete them and add their sums to the
@@ -55,7 +58,8 @@ def fresh_user_count(conn: Any, user_id: str, name: str) -> Optional[int]:
 _FOLD_VIDEOS = """
 WITH batch AS (
     DELETE FROM video_count_deltas WHERE id IN (
-        SELECT id FROM video_count_deltas ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
+        SELECT id FROM video_count_deltas WHERE {only} ORDER BY id LIMIT %(limit)s
+        FOR UPDATE SKIP LOCKED)
     RETURNING video_id, likes, comments, views, shares
 ), sums AS (
     SELECT video_id, sum(likes) AS likes, sum(comments) AS comments,
@@ -78,7 +82,8 @@ SELECT coalesce((SELECT sum(n) FROM sums), 0)::int AS deltas,
 _FOLD_USERS = """
 WITH batch AS (
     DELETE FROM user_count_deltas WHERE id IN (
-        SELECT id FROM user_count_deltas ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
+        SELECT id FROM user_count_deltas WHERE {only} ORDER BY id LIMIT %(limit)s
+        FOR UPDATE SKIP LOCKED)
     RETURNING user_id, followers, following
 ), sums AS (
     SELECT user_id, sum(followers) AS followers, sum(following) AS following, count(*) AS n
@@ -103,9 +108,19 @@ def try_fold_lock(conn: Any) -> bool:
                 .fetchone()["ok"])
 
 
-def fold_video_batch(conn: Any, limit: int) -> Dict[str, int]:
-    return dict(conn.execute(_FOLD_VIDEOS, {"limit": limit}).fetchone())
+def try_row_fold_lock(conn: Any, row_id: str) -> bool:
+    """One fold of one video's (user's) backlog at a time; others skip instead of waiting."""
+    return bool(conn.execute("SELECT pg_try_advisory_xact_lock(%s, hashtext(%s)) AS ok",
+                             (FOLD_LOCK_KEY, row_id)).fetchone()["ok"])
 
 
-def fold_user_batch(conn: Any, limit: int) -> Dict[str, int]:
-    return dict(conn.execute(_FOLD_USERS, {"limit": limit}).fetchone())
+def fold_video_batch(conn: Any, limit: int, video_id: Optional[str] = None) -> Dict[str, int]:
+    only = "video_id = %(id)s" if video_id else "true"
+    return dict(conn.execute(_FOLD_VIDEOS.replace("{only}", only),
+                             {"limit": limit, "id": video_id}).fetchone())
+
+
+def fold_user_batch(conn: Any, limit: int, user_id: Optional[str] = None) -> Dict[str, int]:
+    only = "user_id = %(id)s" if user_id else "true"
+    return dict(conn.execute(_FOLD_USERS.replace("{only}", only),
+                             {"limit": limit, "id": user_id}).fetchone())
