@@ -130,3 +130,35 @@ def test_reply_to_a_deleted_comment_is_404(client, sql, make_user):
     response = _post(client, video["id"], owner["id"], {"content": "late", "parent_id": top["id"]})
     assert response.status_code == 404
     assert _live(sql, video["id"]) == 0
+
+
+def test_concurrent_retries_with_one_key_make_one_comment(sql, make_user, database_url):
+    import threading
+
+    from chalicelib import db
+    from chalicelib.engagement import comments
+
+    owner, fan = make_user(), make_user()
+    video = make_video(sql, owner)
+    barrier = threading.Barrier(6)
+    answers, errors = [], []
+
+    def post():
+        try:
+            barrier.wait()
+            answers.append(comments.post(str(fan["id"]), str(video["id"]), "same", None, "retry-key"))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=post) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len({a["id"] for a in answers}) == 1
+    assert _live(sql, video["id"]) == 1
+    fold()
+    assert _stored_count(sql, video["id"]) == 1

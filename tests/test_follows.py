@@ -45,3 +45,35 @@ def test_following_yourself_is_400(client, sql, make_user):
     assert response.status_code == 400
     assert "detail" in body(response)
     assert sql("SELECT count(*) AS n FROM follows")[0]["n"] == 0
+
+
+def test_concurrent_follows_and_unfollows_keep_counts_exact(sql, make_user, database_url):
+    import threading
+
+    from chalicelib import db
+    from chalicelib.engagement import follows
+
+    star = make_user()
+    fans = [str(make_user()["id"]) for _ in range(12)]
+    errors = []
+
+    def churn(fan):
+        try:
+            for following in (True, True, False, True):  # retries and a change of mind
+                follows.set_following(fan, str(star["id"]), following)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=churn, args=(fan,)) for fan in fans]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    fold()
+    rows = sql("SELECT count(*) AS n FROM follows WHERE following_id = %s", (star["id"],))[0]["n"]
+    assert rows == 12
+    assert _counts(sql, star["id"]) == (12, 0)
+    assert all(_counts(sql, fan) == (0, 1) for fan in fans)
