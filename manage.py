@@ -113,15 +113,28 @@ def refresh_trending() -> None:
     click.echo(writer.refresh().summary())
 
 
-def _refresh_trending_every(seconds: float, stop) -> None:
-    """`make dev`'s stand-in for the schedule: refresh in the background until `stop`."""
-    from chalicelib.trending import writer
+def _every(seconds: float, name: str, job, stop: threading.Event) -> None:
+    """`make dev`'s stand-in for a deployed schedule: run `job` in the background until `stop`."""
 
-    while not stop.wait(seconds):
-        try:
-            writer.refresh()
-        except Exception as exc:  # keep serving; the next round may succeed
-            click.echo(f"trending refresh failed: {exc}", err=True)
+    def loop() -> None:
+        while not stop.wait(seconds):
+            try:
+                job()
+            except Exception as exc:  # keep serving; the next round may succeed
+                click.echo(f"{name} failed: {exc}", err=True)
+
+    threading.Thread(target=loop, name=name, daemon=True).start()
+
+
+def _start_schedules(stop: threading.Event) -> None:
+    """The deployed schedules, faster: counts and trending stay fresh while you click around."""
+    from chalicelib.engagement import counters
+    from chalicelib.trending import writer
+    from chalicelib.uploads import lifecycle
+
+    _every(10, "counter fold", counters.fold, stop)
+    _every(60, "trending refresh", writer.refresh, stop)
+    _every(600, "uploads sweep", lifecycle.sweep, stop)
 
 
 @cli.command()
@@ -140,7 +153,7 @@ def dev(host: str, port: int, environments: int) -> None:
     ctx.invoke(seed_demo, users=200, videos=2_000, likes=20_000, comments=4_000, follows=3_000, if_empty=True)
     ctx.invoke(refresh_trending)
     stop = threading.Event()
-    threading.Thread(target=_refresh_trending_every, args=(60, stop), name="trending", daemon=True).start()
+    _start_schedules(stop)
     click.echo(f"serving TrendKe API on http://{host}:{port} (Ctrl-C stops)")
     try:
         serve(host, port, stage="dev", environments=environments)

@@ -13,6 +13,9 @@ DEV_CLOUDINARY_URL = "cloudinary://111111111111111:trendke-dev-api-secret@trendk
 
 API_VERSION = "2.0.0"
 
+# Per user: at most `hits` writes of an action per window of `seconds` (RATE_LIMITS overrides).
+DEFAULT_RATE_LIMITS = "comment=20/60,like=120/60,follow=60/60,upload=10/3600"
+
 
 def _env(name: str, default: Optional[str] = None) -> Optional[str]:
     value = os.environ.get(name)
@@ -52,6 +55,12 @@ class Settings:
     upload_max_pending: int
     upload_daily_cap: int
     upload_pending_timeout_s: int
+    # Engagement (issue 6): per-user write limits "action=hits/seconds,...", the watch time a
+    # view needs before it counts, and the secret that signs anonymous viewer keys.
+    rate_limits: str
+    view_min_watch_ms: int
+    viewer_key_secret: Optional[str]
+    counter_fold_passes: int
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +99,10 @@ def settings() -> Settings:
         upload_max_pending=_int("UPLOAD_MAX_PENDING", 3),
         upload_daily_cap=_int("UPLOAD_DAILY_CAP", 20),
         upload_pending_timeout_s=_int("UPLOAD_PENDING_TIMEOUT_S", 24 * 3600),
+        rate_limits=_env("RATE_LIMITS", DEFAULT_RATE_LIMITS),
+        view_min_watch_ms=_int("VIEW_MIN_WATCH_MS", 3000),
+        viewer_key_secret=_env("VIEWER_KEY_SECRET", _env("JWT_SECRET")),
+        counter_fold_passes=max(1, _int("COUNTER_FOLD_PASSES", 3)),
     )
 
 

@@ -30,7 +30,8 @@ def world(make_user, sql):
 def public_paths(w):
     v, a = w["video"]["id"], w["author"]["id"]
     return [
-        "/videos/feed", "/videos/feed?offset=1", f"/videos/{v}", f"/videos/{v}/comments",
+        # (not the old /videos/{id}: it counts a view per open, so it must reach the API)
+        "/videos/feed", "/videos/feed?offset=1", f"/videos/{v}/comments",
         f"/social/followers/{a}", f"/social/following/{w['fan']['id']}",
         "/v1/feed", "/v1/feed?limit=1", f"/v1/videos/{v}", f"/v1/videos/{v}/comments",
         f"/v1/users/{a}", f"/v1/users/{a}/videos", "/v1/hashtags/kenya/videos",
@@ -173,3 +174,14 @@ def test_signed_in_routes_check_their_input_too(client, world):
         response = client.http.get(path, headers=headers)
         assert response.status_code == status, (path, response.body)
         assert set(json.loads(response.body)) == {"detail"}
+
+
+def test_the_old_detail_route_counts_views_so_it_is_never_cached(client, world, sql):
+    v = world["video"]["id"]
+    first = client.http.get(f"/videos/{v}", headers={"User-Agent": "phone-a"})
+    again = client.http.get(f"/videos/{v}", headers={"User-Agent": "phone-a"})
+    other = client.http.get(f"/videos/{v}", headers={"User-Agent": "phone-b"})
+    assert [r.status_code for r in (first, again, other)] == [200, 200, 200]
+    assert first.headers["Cache-Control"] == "private, no-store" and "ETag" not in first.headers
+    # once per viewer per hour: phone-a twice is one view, phone-b another
+    assert sql("SELECT count(*) AS n FROM video_views WHERE video_id = %s", (v,))[0]["n"] == 2

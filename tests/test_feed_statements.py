@@ -29,7 +29,7 @@ def busy(make_user, sql):
 def _paths(b):
     v, a = b["video"]["id"], b["author"]["id"]
     return [
-        "/videos/feed?limit=40", "/videos/feed?limit=20&offset=20", f"/videos/{v}",
+        "/videos/feed?limit=40", "/videos/feed?limit=20&offset=20",
         f"/videos/{v}/comments", f"/social/followers/{a}", f"/social/following/{a}",
         "/v1/feed?limit=40", f"/v1/videos/{v}", f"/v1/videos/{v}/comments",
         f"/v1/users/{a}", f"/v1/users/{a}/videos", "/v1/hashtags/kenya/videos?limit=40",
@@ -47,6 +47,14 @@ def _one_statement(client, database_url, path, headers=None):
 def test_every_anonymous_read_is_one_statement(client, database_url, busy):
     for path in _paths(busy):
         _one_statement(client, database_url, path)
+
+
+def test_the_old_detail_route_is_one_read_and_one_view_write(client, database_url, busy):
+    with count_statements(database_url) as counted:
+        response = client.http.get(f"/videos/{busy['video']['id']}")
+    assert response.status_code == 200
+    assert counted.count == 2, counted.queries
+    assert any("video_views" in q for q in counted.queries)
 
 
 def test_later_cursor_pages_are_one_statement_too(client, database_url, busy):

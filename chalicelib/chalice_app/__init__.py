@@ -11,15 +11,15 @@ PREFLIGHT_MAX_AGE_S = 7200
 
 
 def register_http(app: Chalice) -> None:
-    from . import docs, feed, me, middleware, people, system, trending, uploads
+    from . import docs, engagement, feed, follows, me, middleware, people, system, trending, uploads
 
     # Every route answers CORS preflight for the frontend's origin: API Gateway from the
     # deployed definition, `chalice local` and the test client the same way. Set before the
     # blueprints are registered: Chalice copies it into each route then.
     app.api.cors = CORSConfig(
         allow_origin=settings().cors_allow_origin,
-        allow_headers=["If-None-Match", "Idempotency-Key"],
-        expose_headers=["ETag", "Retry-After"],
+        allow_headers=["If-None-Match", "Idempotency-Key", "X-Viewer-Key"],
+        expose_headers=["ETag", "Retry-After", "X-Viewer-Key"],
         max_age=PREFLIGHT_MAX_AGE_S,
     )
     app.register_middleware(middleware.errors_and_cors, "http")
@@ -29,4 +29,6 @@ def register_http(app: Chalice) -> None:
     app.register_blueprint(people.bp)
     app.register_blueprint(trending.bp)
     app.register_blueprint(uploads.bp)
+    app.register_blueprint(engagement.bp)
+    app.register_blueprint(follows.bp)
     app.register_blueprint(docs.bp)

@@ -9,10 +9,12 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from .. import feed
+from ..engagement import views
 from ..http import private_json, public_json, uuid_param
 from . import cache_policies as cache
 from . import paging
 from .identity import maybe_signed_in
+from .viewer import VIEWER_KEY_HEADER, viewer_of
 
 bp = Blueprint(__name__)
 
@@ -40,7 +42,17 @@ def videos_feed():
 
 @bp.route("/videos/{video_id}", methods=["GET"])
 def video_detail(video_id):
-    return _video(video_id)
+    """The old backend counted a view on every open of this route; so does this one (once per
+    viewer per hour, engagement.views). A count needs the request to reach us, so this route
+    answers privately and is never served from the CDN; the /v1 route is cached instead and
+    its frontend reports views with POST /v1/videos/{id}/views."""
+    request = bp.current_request
+    viewer = viewer_of(request)
+    view = feed.video_for(uuid_param(video_id, "video_id"), viewer.user_id)
+    if view.public:
+        views.count_view(view.video["id"], viewer)
+    headers = {VIEWER_KEY_HEADER: viewer.issued_key} if viewer.issued_key else None
+    return private_json(view.video, headers=headers)
 
 
 @bp.route("/videos/{video_id}/comments", methods=["GET"])

@@ -77,6 +77,10 @@ LIMIT_COMPAT = query_param("limit", {"type": "integer", "minimum": 1, "default":
 OFFSET = query_param("offset", {"type": "integer", "minimum": 0, "maximum": 1_000_000, "default": 0})
 LIMIT_CURSOR = query_param("limit", {"type": "integer", "minimum": 1, "default": 20}, "Values over 50 are clamped.")
 CURSOR = query_param("cursor", {"type": "string"}, "`next_cursor` of the previous page; absent for the first.")
+IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 200}}
+VIEWER_KEY = {"name": "X-Viewer-Key", "in": "header", "required": False, "schema": {"type": "string"},
+              "description": "The key an earlier answer issued to an anonymous viewer."}
 HASHTAG = path_param("tag", {"type": "string", "pattern": "^#?[A-Za-z0-9_]{1,64}$"})
 
 
@@ -190,5 +194,54 @@ OPERATIONS: Dict[Tuple[str, str], dict] = {
         "summary": "Retired: use POST /v1/uploads", "tags": ["uploads"], "deprecated": True,
         "responses": {"410": {"description": "Gone", "content": json_content(ref("Error"))}},
     },
+    # ---- engagement (issue 6)
+    ("PUT", "/v1/videos/{id}/like"): op("Like a video (idempotent)", "engagement", ref("LikeState"),
+                                        auth="required", params=[video_id("id")], errors=(404, 429)),
+    ("DELETE", "/v1/videos/{id}/like"): op("Unlike a video (idempotent)", "engagement", ref("LikeState"),
+                                           auth="required", params=[video_id("id")], errors=(404, 429)),
+    ("POST", "/videos/{video_id}/like"): op(
+        "Toggle my like (the current frontend's route)", "engagement",
+        {"type": "object", "required": ["liked"], "properties": {"liked": {"type": "boolean"}}},
+        auth="required", params=[video_id()], errors=(404, 429),
+    ),
+    ("POST", "/v1/videos/{id}/comments"): op(
+        "Comment on a video, or reply to a top-level comment", "engagement", ref("Comment"), status=201,
+        auth="required", params=[video_id("id"), IDEMPOTENCY_KEY], body=ref("NewComment"),
+        errors=(404, 409, 429),
+    ),
+    ("POST", "/videos/{video_id}/comment"): op(
+        "Comment on a video (the current frontend's route)", "engagement", ref("Comment"),
+        auth="required", params=[video_id(), IDEMPOTENCY_KEY], errors=(404, 409, 429),
+        body={"type": "object", "required": ["content"],
+              "properties": {"content": {"type": "string", "minLength": 1, "maxLength": 500}}},
+    ),
+    ("DELETE", "/v1/comments/{id}"): op(
+        "Delete a comment (its author or the video's owner)", "engagement",
+        {"type": "object", "required": ["id", "deleted"],
+         "properties": {"id": UUID_SCHEMA, "deleted": {"type": "boolean"}}},
+        auth="required", params=[path_param("id", UUID_SCHEMA)], errors=(403, 404),
+    ),
+    ("POST", "/v1/videos/{id}/views"): op(
+        "Report a view (counted once per viewer per video per hour)", "engagement",
+        {"type": "object", "required": ["counted"], "properties": {"counted": {"type": "boolean"}}},
+        auth="optional", params=[video_id("id"), VIEWER_KEY], errors=(404,),
+        body={"type": "object", "properties": {"watch_ms": {"type": ["integer", "null"], "minimum": 0}}},
+    ),
+    ("POST", "/v1/videos/{id}/shares"): op(
+        "Report a share", "engagement", ref("ShareState"), status=201, also_ok=(200,),
+        auth="optional", params=[video_id("id"), VIEWER_KEY], errors=(404,),
+        body={"type": "object", "required": ["channel"], "properties": {"channel": {"type": "string"}}},
+        description="201 when counted; 200 when the same viewer already shared there this hour.",
+    ),
+    ("PUT", "/v1/users/{id}/follow"): op("Follow a user (idempotent)", "people", ref("FollowState"),
+                                         auth="required", params=[user_id("id")], errors=(404, 429)),
+    ("DELETE", "/v1/users/{id}/follow"): op("Unfollow a user (idempotent)", "people", ref("FollowState"),
+                                            auth="required", params=[user_id("id")], errors=(404, 429)),
+    ("POST", "/social/follow/{user_id}"): op("Follow a user (the current frontend's route)", "people",
+                                             ref("FollowMessage"), auth="required", params=[user_id()],
+                                             errors=(404, 429)),
+    ("DELETE", "/social/unfollow/{user_id}"): op("Unfollow a user (the current frontend's route)", "people",
+                                                 ref("FollowMessage"), auth="required", params=[user_id()],
+                                                 errors=(404, 429)),
     ("GET", "/v1/me"): op("The signed-in user's profile", "users", ref("User"), auth="required", errors=(404,)),
 }

@@ -125,6 +125,34 @@ SCHEMAS = {
             "video_id": {"type": ["string", "null"]},
         },
     },
+    "NewComment": {
+        "type": "object",
+        "required": ["content"],
+        "properties": {
+            "content": {"type": "string", "minLength": 1, "maxLength": 500},
+            "parent_id": {"type": ["string", "null"], "format": "uuid"},
+        },
+    },
+    "LikeState": {
+        "type": "object",
+        "required": ["liked", "likes_count"],
+        "properties": {"liked": {"type": "boolean"}, "likes_count": COUNT},
+    },
+    "ShareState": {
+        "type": "object",
+        "required": ["counted", "shares_count"],
+        "properties": {"counted": {"type": "boolean"}, "shares_count": COUNT},
+    },
+    "FollowState": {
+        "type": "object",
+        "required": ["following", "followers_count"],
+        "properties": {"following": {"type": "boolean"}, "followers_count": COUNT},
+    },
+    "FollowMessage": {
+        "type": "object",
+        "required": ["message", "following"],
+        "properties": {"message": {"type": "string"}, "following": {"type": "boolean"}},
+    },
     "Welcome": {
         "type": "object",
         "required": ["message", "version"],

@@ -5,7 +5,7 @@ from chalice import Chalice
 
 
 def register_jobs(app: Chalice) -> None:
-    from . import trending, uploads
+    from . import counters, trending, uploads
 
-    for module in (trending, uploads):
+    for module in (counters, trending, uploads):
         app.register_blueprint(module.jobs)

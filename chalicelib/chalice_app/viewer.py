@@ -1,0 +1,21 @@
+"""The viewer of a request, for counting views and shares once (see engagement.viewer)."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..engagement.viewer import Viewer, viewer
+from .identity import maybe_signed_in
+
+VIEWER_KEY_HEADER = "X-Viewer-Key"
+
+
+def viewer_of(request: Any) -> Viewer:
+    """Signed in (a bad token is a 401): the user; else the issued key or a client hash."""
+    principal = maybe_signed_in(request)
+    identity = (request.context or {}).get("identity") or {}
+    return viewer(
+        principal.user_id if principal else None,
+        request.headers.get(VIEWER_KEY_HEADER.lower()),
+        identity.get("sourceIp"),
+        request.headers.get("user-agent") or identity.get("userAgent"),
+    )

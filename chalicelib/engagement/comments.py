@@ -1,0 +1,98 @@
+"""Comments: post (with replies one level deep and an Idempotency-Key), soft delete."""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from .. import db, models, ratelimit
+from ..errors import BadRequest, Conflict, Forbidden, NotFound
+from ..repo import comments, counters
+
+MAX_CHARS = 500
+MAX_KEY_CHARS = 200
+
+
+def clean_content(value: Any) -> str:
+    """1 to 500 characters once trimmed; anything else is a 400."""
+    if not isinstance(value, str):
+        raise BadRequest("'content' must be a string")
+    content = value.strip()
+    if not content:
+        raise BadRequest("'content' must not be empty")
+    if len(content) > MAX_CHARS:
+        raise BadRequest(f"'content' must be at most {MAX_CHARS} characters")
+    return content
+
+
+def clean_idempotency_key(value: Optional[str]) -> Optional[str]:
+    if value is None:
+        return None
+    key = value.strip()
+    if not key or len(key) > MAX_KEY_CHARS:
+        raise BadRequest(f"'Idempotency-Key' must be 1 to {MAX_KEY_CHARS} characters")
+    return key
+
+
+def _replayed(row: Dict[str, Any], video_id: str) -> Dict[str, Any]:
+    if str(row["video_id"]) != video_id:
+        raise Conflict("Idempotency-Key was already used for a comment on another video")
+    return models.comment(row)
+
+
+def post(
+    user_id: str, video_id: str, content: str, parent_id: Optional[str] = None,
+    idempotency_key: Optional[str] = None,
+) -> Dict[str, Any]:
+    """Add a comment (or a reply to a top-level comment); a retried key answers the first."""
+
+    def work(conn: Any) -> Dict[str, Any]:
+        if idempotency_key:
+            earlier = comments.comment_by_idempotency_key(conn, user_id, idempotency_key)
+            if earlier:
+                return _replayed(earlier, video_id)
+        if comments.visible_video_owner(conn, video_id) is None:
+            raise NotFound("Video not found")
+        if parent_id:
+            parent = comments.lock_live_parent(conn, parent_id)
+            if parent is None:
+                raise NotFound("Comment not found")
+            if str(parent["video_id"]) != video_id:
+                raise BadRequest("'parent_id' is a comment on another video")
+            if parent["parent_id"] is not None:
+                raise BadRequest("Replies are one level deep: reply to the top-level comment")
+        ratelimit.check(conn, user_id, "comment")
+        new_id = comments.insert_comment(conn, user_id, video_id, content, parent_id, idempotency_key)
+        if new_id is None:  # a concurrent retry with the same key committed first
+            raise _LostRace()
+        counters.video_delta(conn, video_id, comments=1)
+        return models.comment(comments.comment_by_id(conn, new_id))
+
+    try:
+        return db.in_transaction(work)
+    except _LostRace:
+        def replay(conn: Any) -> Dict[str, Any]:
+            return _replayed(comments.comment_by_idempotency_key(conn, user_id, idempotency_key), video_id)
+
+        return db.run(replay)
+
+
+class _LostRace(Exception):
+    """Rolls back a post whose Idempotency-Key another request used at the same moment."""
+
+
+def delete(user_id: str, comment_id: str) -> Dict[str, Any]:
+    """Soft-delete a comment (and its replies) by its author or the video's owner.
+
+    Deleting an already deleted comment answers the same (a retried DELETE)."""
+
+    def work(conn: Any) -> Dict[str, Any]:
+        row = comments.lock_for_delete(conn, comment_id)
+        if row is None:
+            raise NotFound("Comment not found")
+        if user_id not in (str(row["user_id"]), str(row["video_owner"])):
+            raise Forbidden("Only the comment's author or the video's owner may delete it")
+        if row["deleted_at"] is None:
+            removed = comments.soft_delete_with_replies(conn, comment_id)
+            counters.video_delta(conn, str(row["video_id"]), comments=-removed)
+        return {"id": comment_id, "deleted": True}
+
+    return db.in_transaction(work)

@@ -1,0 +1,64 @@
+"""Views and shares: events counted at most once per viewer and video (and channel) per
+clock hour; views only after the minimum watch time."""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from .. import db
+from ..config import settings
+from ..errors import BadRequest, NotFound
+from ..repo import counters, views
+from . import counters as folding
+from .viewer import Viewer
+
+SHARE_CHANNELS = frozenset({
+    "whatsapp", "facebook", "x", "twitter", "telegram", "instagram", "tiktok", "sms",
+    "email", "copy_link", "native", "other",
+})
+MAX_WATCH_MS = 24 * 3600 * 1000
+
+
+def clean_watch_ms(value: Any) -> Optional[int]:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WATCH_MS:
+        raise BadRequest(f"'watch_ms' must be an integer from 0 to {MAX_WATCH_MS}")
+    return value
+
+
+def clean_channel(value: Any) -> str:
+    if not isinstance(value, str) or value.strip().lower() not in SHARE_CHANNELS:
+        raise BadRequest("'channel' must be one of: " + ", ".join(sorted(SHARE_CHANNELS)))
+    return value.strip().lower()
+
+
+def count_view(video_id: str, viewer: Viewer, watch_ms: Optional[int] = None) -> bool:
+    """Count one view of a visible video; True when it counted.
+
+    `watch_ms=None` means the caller cannot know the watch time (the frontend's
+    GET /videos/{id}, which counted every open before): counted, once per viewer per hour.
+    A reported watch time below VIEW_MIN_WATCH_MS is not counted. An unknown or hidden video
+    is NotFound. One autocommitted statement: the event row and its counter delta together.
+    """
+    if watch_ms is not None and watch_ms < settings().view_min_watch_ms:
+        if not db.run(lambda conn: views.video_is_visible(conn, video_id)):
+            raise NotFound("Video not found")
+        return False
+    result = db.run(lambda conn: views.record_view(conn, video_id, viewer.user_id, viewer.key, watch_ms))
+    if not result["found"]:
+        raise NotFound("Video not found")
+    return bool(result["changed"])
+
+
+def count_share(video_id: str, viewer: Viewer, channel: str) -> Dict[str, Any]:
+    def work(conn: Any) -> Dict[str, Any]:
+        result = views.record_share(conn, video_id, viewer.user_id, viewer.key, channel)
+        if not result["found"]:
+            raise NotFound("Video not found")
+        fresh = counters.fresh_video_count(conn, video_id, "shares")
+        return {"counted": bool(result["changed"]), "shares_count": fresh["n"],
+                "pending": fresh["pending"]}
+
+    answer = db.in_transaction(work)
+    folding.fold_backlog(video_id=video_id, pending=answer.pop("pending"))
+    return answer

@@ -1,0 +1,67 @@
+"""Per-user write limits kept in Postgres (no new infrastructure), reusable by any write.
+
+RATE_LIMITS configures them: "comment=20/60,like=120/60,follow=60/60,upload=10/3600" means at
+most 20 comments per 60-second window, and so on. An action not listed is not limited.
+Fixed windows: cheap (one upsert on the user's own row, no contention between users) and good
+enough against a script hammering one account.
+
+    ratelimit.check(conn, user_id, "upload")   # inside your write transaction
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Dict
+
+from .config import settings
+from .errors import TooManyRequests
+from .repo import rate_limits
+
+# Windows older than this are pruned; longer than any configured window.
+KEEP_S = 2 * 86400
+
+
+@dataclass(frozen=True)
+class Limit:
+    hits: int
+    window_s: int
+
+
+@lru_cache(maxsize=8)
+def parse(spec: str) -> Dict[str, Limit]:
+    """`"like=120/60,comment=20/60"` -> {"like": Limit(120, 60), ...}; bad entries raise."""
+    limits: Dict[str, Limit] = {}
+    for entry in filter(None, (part.strip() for part in spec.split(","))):
+        action, _, rate = entry.partition("=")
+        hits, _, window = rate.partition("/")
+        limit = Limit(int(hits), int(window))
+        if limit.hits < 1 or limit.window_s < 1:
+            raise ValueError(f"bad rate limit {entry!r}")
+        limits[action.strip()] = limit
+    return limits
+
+
+def limit_for(action: str) -> Limit | None:
+    return parse(settings().rate_limits).get(action)
+
+
+def check(conn: Any, user_id: str, action: str) -> None:
+    """Count one `action` by `user_id`; 429 with Retry-After when over the limit.
+
+    Call it inside the write's transaction, after the input is known good: the raise rolls
+    the transaction back, so a rejected attempt (or a 404) does not use up the allowance.
+    """
+    limit = limit_for(action)
+    if limit is None:
+        return
+    hits, left_s = rate_limits.hit(conn, user_id, action, limit.window_s)
+    if hits > limit.hits:
+        raise TooManyRequests(
+            f"Too many {action} requests: at most {limit.hits} per {limit.window_s} s",
+            retry_after_s=max(1, math.ceil(left_s)),
+        )
+
+
+def prune(conn: Any) -> int:
+    return rate_limits.prune(conn, KEEP_S)

@@ -1,0 +1,126 @@
+"""SQL for counter deltas: appended by every write that changes a count, folded in batches
+into videos.*_count and users.*_count by the counters job."""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+VIDEO_COUNTS = ("likes", "comments", "views", "shares")
+USER_COUNTS = ("followers", "following")
+
+
+def video_delta(conn: Any, video_id: str, **deltas: int) -> None:
+    cols = list(deltas)
+    assert set(cols) <= set(VIDEO_COUNTS), cols
+    conn.execute(
+        f"INSERT INTO video_count_deltas (video_id, {', '.join(cols)})"
+        f" VALUES (%s, {', '.join(['%s'] * len(cols))})",
+        (video_id, *deltas.values()),
+    )
+
+
+def follow_deltas(conn: Any, follower_id: str, followed_id: str, sign: int) -> None:
+    """The follower's following_count and the followed's followers_count move together."""
+    conn.execute(
+        "INSERT INTO user_count_deltas (user_id, followers, following)"
+        " VALUES (%s, 0, %s), (%s, %s, 0)",
+        (follower_id, sign, followed_id, sign),
+    )
+
+
+def fresh_video_count(conn: Any, video_id: str, name: str) -> Optional[Dict[str, int]]:
+    """{n: the exact count now (folded column + deltas not folded yet), pending: how many
+    unfolded delta rows the video has}; None for an unknown video."""
+    assert name in VIDEO_COUNTS, name
+    row = conn.execute(
+        f"SELECT coalesce(v.{name}_count, 0) + coalesce(p.n, 0) AS n, p.pending"
+        f" FROM videos v, LATERAL (SELECT sum(d.{name}) AS n, count(*) AS pending"
+        "  FROM video_count_deltas d WHERE d.video_id = v.id) p"
+        " WHERE v.id = %s",
+        (video_id,),
+    ).fetchone()
+    return None if row is None else {"n": int(row["n"]), "pending": int(row["pending"])}
+
+
+def fresh_user_count(conn: Any, user_id: str, name: str) -> Optional[Dict[str, int]]:
+    assert name in USER_COUNTS, name
+    row = conn.execute(
+        f"SELECT coalesce(u.{name}_count, 0) + coalesce(p.n, 0) AS n, p.pending"
+        f" FROM users u, LATERAL (SELECT sum(d.{name}) AS n, count(*) AS pending"
+        "  FROM user_count_deltas d WHERE d.user_id = u.id) p"
+        " WHERE u.id = %s",
+        (user_id,),
+    ).fetchone()
+    return None if row is None else {"n": int(row["n"]), "pending": int(row["pending"])}
+
+
+# One batch: take the oldest deltas nobody else holds, delete them and add their sums to the
+# counters, all in the caller's transaction: a delta is folded exactly once or not at all.
+_FOLD_VIDEOS = """
+WITH batch AS (
+    DELETE FROM video_count_deltas WHERE id IN (
+        SELECT id FROM video_count_deltas WHERE {only} ORDER BY id LIMIT %(limit)s
+        FOR UPDATE SKIP LOCKED)
+    RETURNING video_id, likes, comments, views, shares
+), sums AS (
+    SELECT video_id, sum(likes) AS likes, sum(comments) AS comments,
+           sum(views) AS views, sum(shares) AS shares, count(*) AS n
+    FROM batch GROUP BY video_id
+), applied AS (
+    UPDATE videos v SET
+        likes_count = coalesce(v.likes_count, 0) + s.likes,
+        comments_count = coalesce(v.comments_count, 0) + s.comments,
+        views_count = coalesce(v.views_count, 0) + s.views,
+        shares_count = coalesce(v.shares_count, 0) + s.shares
+    FROM (SELECT * FROM sums ORDER BY video_id) s
+    WHERE v.id = s.video_id
+    RETURNING v.id
+)
+SELECT coalesce((SELECT sum(n) FROM sums), 0)::int AS deltas,
+       (SELECT count(*) FROM applied)::int AS rows
+"""
+
+_FOLD_USERS = """
+WITH batch AS (
+    DELETE FROM user_count_deltas WHERE id IN (
+        SELECT id FROM user_count_deltas WHERE {only} ORDER BY id LIMIT %(limit)s
+        FOR UPDATE SKIP LOCKED)
+    RETURNING user_id, followers, following
+), sums AS (
+    SELECT user_id, sum(followers) AS followers, sum(following) AS following, count(*) AS n
+    FROM batch GROUP BY user_id
+), applied AS (
+    UPDATE users u SET
+        followers_count = coalesce(u.followers_count, 0) + s.followers,
+        following_count = coalesce(u.following_count, 0) + s.following
+    FROM (SELECT * FROM sums ORDER BY user_id) s
+    WHERE u.id = s.user_id
+    RETURNING u.id
+)
+SELECT coalesce((SELECT sum(n) FROM sums), 0)::int AS deltas,
+       (SELECT count(*) FROM applied)::int AS rows
+"""
+
+FOLD_LOCK_KEY = 0x666F6C64  # "fold": one fold at a time; a second one skips instead of waiting
+
+
+def try_fold_lock(conn: Any) -> bool:
+    return bool(conn.execute("SELECT pg_try_advisory_xact_lock(%s) AS ok", (FOLD_LOCK_KEY,))
+                .fetchone()["ok"])
+
+
+def try_row_fold_lock(conn: Any, row_id: str) -> bool:
+    """One fold of one video's (user's) backlog at a time; others skip instead of waiting."""
+    return bool(conn.execute("SELECT pg_try_advisory_xact_lock(%s, hashtext(%s)) AS ok",
+                             (FOLD_LOCK_KEY, row_id)).fetchone()["ok"])
+
+
+def fold_video_batch(conn: Any, limit: int, video_id: Optional[str] = None) -> Dict[str, int]:
+    only = "video_id = %(id)s" if video_id else "true"
+    return dict(conn.execute(_FOLD_VIDEOS.replace("{only}", only),
+                             {"limit": limit, "id": video_id}).fetchone())
+
+
+def fold_user_batch(conn: Any, limit: int, user_id: Optional[str] = None) -> Dict[str, int]:
+    only = "user_id = %(id)s" if user_id else "true"
+    return dict(conn.execute(_FOLD_USERS.replace("{only}", only),
+                             {"limit": limit, "id": user_id}).fetchone())
