@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT ?= 8000
 
-.PHONY: dev test bench migrate seed token clean-db
+.PHONY: dev test bench load migrate clean-db
 
 $(STAMP):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+# Locust's traffic mix against a running `make dev` (or HOST=https://...), headless.
+HOST ?= http://127.0.0.1:$(PORT)
+USERS ?= 32
+DURATION ?= 60s
+load: $(STAMP)
+	$(VENV)/bin/locust -f loadtest/locustfile.py --headless --host $(HOST) -u $(USERS) -r $(USERS) -t $(DURATION) --only-summary
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate
