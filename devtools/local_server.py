@@ -25,6 +25,10 @@ DEFAULT_ENVIRONMENTS = 8
 
 
 class EnvironmentPoolServer(HTTPServer):
+    # socketserver's default backlog of 5 drops connections under a burst, and the client's
+    # SYN retry then costs a full second.
+    request_queue_size = 256
+
     def __init__(self, address, handler_cls, environments: int = DEFAULT_ENVIRONMENTS):
         super().__init__(address, handler_cls)
         self._requests: "queue.Queue" = queue.Queue()
