@@ -14,7 +14,7 @@ so the order is total and the same on every refresh. The README explains the wei
 from __future__ import annotations
 
 import datetime as _dt
-from typing import List, Optional, Sequence, Tuple
+from typing import List, NamedTuple, Optional, Sequence, Tuple
 
 from .. import db
 from .videos import VIDEO_COLUMNS, VISIBLE
@@ -25,21 +25,35 @@ GRAVITY = 0.5
 GLOBAL_SIZE = 100
 HASHTAG_SIZE = 50
 
-# Every engagement event, as (table, weight). Each becomes one line of the `events` UNION ALL
-# below: (video_id, created_at, weight). Views and shares are one tuple each once their event
-# tables exist, e.g. ("video_views", 0.2), ("video_shares", 5.0).
-EVENT_SOURCES: Sequence[Tuple[str, float]] = (
-    ("video_likes", 1.0),
-    ("video_comments", 3.0),
+class EventSource(NamedTuple):
+    """One kind of engagement event: its table, its weight, and an optional extra condition
+    (SQL on that table's columns) for rows that must not count."""
+
+    table: str
+    weight: float
+    where: str = ""
+
+
+# Every engagement event. Each becomes one line of the `events` UNION ALL below:
+# (video_id, created_at, weight), read through an index on created_at that carries video_id
+# (migrations 0004 and 0007), so the window is an index-only range scan.
+EVENT_SOURCES: Sequence[EventSource] = (
+    EventSource("video_views", 0.2),
+    EventSource("video_likes", 1.0),
+    EventSource("video_comments", 3.0, "deleted_at IS NULL"),
+    EventSource("video_shares", 5.0),
 )
 
 
-def _events_sql(sources: Sequence[Tuple[str, float]]) -> str:
-    return "\n        UNION ALL\n".join(
-        f"        SELECT video_id, created_at, {float(weight)!r}::float8 AS weight FROM {table}"
-        " WHERE created_at > %(since)s AND created_at <= %(now)s"
-        for table, weight in sources
-    )
+def _events_sql(sources: Sequence[Tuple]) -> str:
+    lines = []
+    for source in (EventSource(*s) for s in sources):  # plain (table, weight) tuples too
+        extra = f" AND {source.where}" if source.where else ""
+        lines.append(
+            f"        SELECT video_id, created_at, {float(source.weight)!r}::float8 AS weight"
+            f" FROM {source.table} WHERE created_at > %(since)s AND created_at <= %(now)s{extra}"
+        )
+    return "\n        UNION ALL\n".join(lines)
 
 
 # One statement for every list: score the videos with recent events once, then take the
@@ -97,7 +111,7 @@ ORDER BY t.activity DESC NULLS FIRST, p.tag NULLS FIRST, p.position
 """
 
 
-def rank_sql(sources: Sequence[Tuple[str, float]] = EVENT_SOURCES) -> str:
+def rank_sql(sources: Sequence[Tuple] = EVENT_SOURCES) -> str:
     return _RANK_SQL.format(events=_events_sql(sources), visible=VISIBLE, columns=VIDEO_COLUMNS)
 
 
