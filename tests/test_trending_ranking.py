@@ -3,9 +3,11 @@ monotonic in the age of the events and of the video, ties are stable, and only v
 videos ever appear."""
 from __future__ import annotations
 
+import pytest
+
 from chalicelib.repo import trending as ranking
-from tests.support.trending import (NOW, add_comments, add_likes, add_video, make_users,
-                                    order_of)
+from tests.support.trending import (NOW, add_comments, add_likes, add_shares, add_video,
+                                    add_views, make_users, order_of)
 
 
 def rank(**kwargs):
@@ -141,8 +143,74 @@ def test_list_sizes_are_capped(sql, make_user):
     assert [r["position"] for r in rows if r["list_tag"] is None] == [1, 2, 3, 4, 5]
 
 
-def test_views_and_shares_are_one_source_line_each():
-    sql = ranking.rank_sql([("video_likes", 1.0), ("video_comments", 3.0), ("video_views", 0.2)])
+def test_each_event_source_is_one_line_with_its_own_filter():
+    sql = ranking.rank_sql([("video_likes", 1.0), ("video_comments", 3.0, "deleted_at IS NULL"),
+                            ("video_views", 0.2)])
     events = sql.split("heat AS")[0]
     assert events.count("UNION ALL") == 2
-    assert "FROM video_views WHERE created_at > %(since)s" in events
+    lines = [line for line in events.splitlines() if "SELECT video_id" in line]
+    assert len(lines) == 3
+    assert "FROM video_views WHERE created_at > %(since)s" in lines[2]
+    assert lines[1].endswith("AND deleted_at IS NULL")
+    assert "deleted_at" not in lines[0] + lines[2]
+
+
+def test_every_event_table_is_a_source_and_deleted_comments_are_filtered():
+    sources = {s.table: s for s in ranking.EVENT_SOURCES}
+    assert set(sources) == {"video_views", "video_likes", "video_comments", "video_shares"}
+    assert sources["video_comments"].where == "deleted_at IS NULL"
+
+
+@pytest.mark.parametrize("source", ["views", "shares"])
+def test_recent_views_or_shares_beat_more_engagement_that_is_old(sql, make_user, source):
+    author = make_user()["id"]
+    fans = make_users(sql, 20)
+    old = add_video(sql, author, age_h=45)
+    fresh = add_video(sql, author, age_h=45)
+    add_likes(sql, old, fans, age_h=40)  # 20 likes and 5 comments, 40 h ago
+    add_comments(sql, old, author, 5, age_h=40)
+    add_views(sql, old, 50, age_h=40)
+    if source == "views":
+        add_views(sql, fresh, 15, age_h=1)  # weighs 3 likes, but now
+    else:
+        add_shares(sql, fresh, 1, age_h=1)
+    assert order_of(rank()) == [fresh, old]
+
+
+def test_deleted_comments_do_not_lift_a_video(sql, make_user):
+    author = make_user()["id"]
+    fans = make_users(sql, 4)
+    liked = add_video(sql, author, age_h=10)
+    add_likes(sql, liked, fans, age_h=2)  # heat 4 x 1
+    mostly_deleted = add_video(sql, author, age_h=10)
+    add_comments(sql, mostly_deleted, author, 1, age_h=2)  # heat 3: one live comment
+    add_comments(sql, mostly_deleted, author, 4, age_h=2, deleted=True)  # 12 more if counted
+    only_deleted = add_video(sql, author, age_h=10)
+    add_comments(sql, only_deleted, author, 10, age_h=1, deleted=True)
+    assert order_of(rank()) == [liked, mostly_deleted]
+
+
+def test_weights_order_as_documented_share_comment_like_view(sql, make_user):
+    author = make_user()["id"]
+    fan = make_users(sql, 1)
+    viewed, liked, commented, shared = (add_video(sql, author, age_h=10) for _ in range(4))
+    add_views(sql, viewed, 1, age_h=2)
+    add_likes(sql, liked, fan, age_h=2)
+    add_comments(sql, commented, author, 1, age_h=2)
+    add_shares(sql, shared, 1, age_h=2)
+    rows = rank()
+    assert order_of(rows) == [shared, commented, liked, viewed]
+    scores = {str(r["id"]): r["score"] for r in rows if r["list_tag"] is None}
+    # The documented weights, as ratios to a like: share 5, comment 3, view 0.2.
+    for video, weight in [(shared, 5.0), (commented, 3.0), (viewed, 0.2)]:
+        assert scores[video] / scores[liked] == pytest.approx(weight)
+
+
+def test_a_like_is_worth_five_views(sql, make_user):
+    author = make_user()["id"]
+    fan = make_users(sql, 1)
+    liked, four_views, six_views = (add_video(sql, author, age_h=10) for _ in range(3))
+    add_likes(sql, liked, fan, age_h=2)
+    add_views(sql, four_views, 4, age_h=2)
+    add_views(sql, six_views, 6, age_h=2)
+    assert order_of(rank()) == [six_views, liked, four_views]

@@ -48,11 +48,31 @@ def add_likes(sql, video_id: str, fans: Iterable[str], age_h: float, now: _dt.da
 
 
 def add_comments(sql, video_id: str, author: str, n: int, age_h: float,
-                 now: _dt.datetime = NOW) -> None:
+                 now: _dt.datetime = NOW, deleted: bool = False) -> None:
     sql(
-        "INSERT INTO video_comments (user_id, video_id, content, created_at)"
-        " SELECT %s, %s, 'Hii ni moto!', %s FROM generate_series(1, %s)",
-        (author, video_id, ago(age_h, now), n),
+        "INSERT INTO video_comments (user_id, video_id, content, created_at, deleted_at)"
+        " SELECT %s, %s, 'Hii ni moto!', %s, %s FROM generate_series(1, %s)",
+        (author, video_id, ago(age_h, now), ago(age_h / 2, now) if deleted else None, n),
+    )
+
+
+def add_views(sql, video_id: str, n: int, age_h: float, now: _dt.datetime = NOW) -> None:
+    """n anonymous views, each from its own viewer key (one view per viewer and hour)."""
+    sql(
+        "INSERT INTO video_views (video_id, viewer_key, hour, watch_ms, created_at)"
+        " SELECT %(v)s, 'viewer-' || gen_random_uuid(), date_trunc('hour', %(at)s::timestamptz),"
+        "        5000, %(at)s FROM generate_series(1, %(n)s)",
+        {"v": video_id, "at": ago(age_h, now), "n": n},
+    )
+
+
+def add_shares(sql, video_id: str, n: int, age_h: float, channel: str = "whatsapp",
+               now: _dt.datetime = NOW) -> None:
+    sql(
+        "INSERT INTO video_shares (video_id, viewer_key, channel, hour, created_at)"
+        " SELECT %(v)s, 'viewer-' || gen_random_uuid(), %(channel)s,"
+        "        date_trunc('hour', %(at)s::timestamptz), %(at)s FROM generate_series(1, %(n)s)",
+        {"v": video_id, "at": ago(age_h, now), "n": n, "channel": channel},
     )
 
 
