@@ -32,15 +32,33 @@ class EnvironmentPoolServer(HTTPServer):
     def __init__(self, address, handler_cls, environments: int = DEFAULT_ENVIRONMENTS):
         super().__init__(address, handler_cls)
         self._requests: "queue.Queue" = queue.Queue()
-        for number in range(environments):
-            threading.Thread(target=self._environment, name=f"env-{number}", daemon=True).start()
+        self._workers = [
+            threading.Thread(target=self._environment, name=f"env-{number}", daemon=True)
+            for number in range(environments)
+        ]
+        for worker in self._workers:
+            worker.start()
 
     def process_request(self, request, client_address):
         self._requests.put((request, client_address))
 
+    def server_close(self) -> None:
+        """Retire the environments: each closes its database connection and ends."""
+        super().server_close()
+        for _ in self._workers:
+            self._requests.put(None)
+        for worker in self._workers:
+            worker.join(timeout=5)
+
     def _environment(self) -> None:
+        from chalicelib import db
+
         while True:
-            request, client_address = self._requests.get()
+            item = self._requests.get()
+            if item is None:
+                db.close()
+                return
+            request, client_address = item
             try:
                 self.finish_request(request, client_address)
             except Exception:

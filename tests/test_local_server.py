@@ -38,6 +38,7 @@ def test_concurrent_requests_share_one_connection_per_environment(database_url, 
         )[0]["n"]
     finally:
         server.shutdown()
+        server.server.server_close()
         os.environ.clear()
         os.environ.update(saved)
         config.reset()

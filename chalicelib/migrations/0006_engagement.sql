@@ -2,17 +2,9 @@
 -- schedule, comment replies / soft delete / idempotency keys, and per-user write limits.
 -- Only adds.
 
--- Replies and soft delete; the same definitions as the feed's migration 0003, repeated here
--- (IF NOT EXISTS) so either branch works alone.
-ALTER TABLE video_comments ADD COLUMN IF NOT EXISTS parent_id uuid NULL
-    REFERENCES video_comments(id) ON DELETE CASCADE;
-ALTER TABLE video_comments ADD COLUMN IF NOT EXISTS deleted_at timestamptz NULL;
+-- Replies and soft delete use the columns of migration 0003.
 -- A retried POST with the same Idempotency-Key returns the comment the first one made.
 ALTER TABLE video_comments ADD COLUMN IF NOT EXISTS idempotency_key text NULL;
-CREATE UNIQUE INDEX IF NOT EXISTS video_comments_idempotency_key
-    ON video_comments (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
-CREATE INDEX IF NOT EXISTS video_comments_parent_id ON video_comments (parent_id)
-    WHERE parent_id IS NOT NULL;
 
 -- Counter deltas: every write that changes a count appends a row here in its own
 -- transaction (no UPDATE of the hot videos/users row); the fold job sums and deletes them in
@@ -49,7 +41,6 @@ CREATE TABLE IF NOT EXISTS video_views (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS video_views_once_per_hour
     ON video_views (video_id, viewer_key, hour);
-CREATE INDEX IF NOT EXISTS video_views_created_at ON video_views (created_at);
 
 -- Shares: one row per viewer, video, channel and clock hour, like views.
 CREATE TABLE IF NOT EXISTS video_shares (
@@ -63,7 +54,6 @@ CREATE TABLE IF NOT EXISTS video_shares (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS video_shares_once_per_hour
     ON video_shares (video_id, viewer_key, channel, hour);
-CREATE INDEX IF NOT EXISTS video_shares_created_at ON video_shares (created_at);
 
 -- Per-user write limits: one row per user, action and fixed window.
 CREATE TABLE IF NOT EXISTS rate_limits (

@@ -21,6 +21,7 @@ def live_server(environments: int = 4) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server.server_address[1]}"
     finally:
         server.shutdown()
+        server.server.server_close()
         os.environ.clear()
         os.environ.update(saved)
         config.reset()
