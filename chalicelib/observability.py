@@ -1,0 +1,234 @@
+"""Logs, metrics and traces through Powertools for AWS Lambda, wired once by the middleware.
+
+- Logs: one JSON object per line (Powertools Logger), every line of an invocation carrying
+  `request_id` (API Gateway's, which CloudFront and API Gateway logs show too), the Lambda
+  `lambda_request_id`, and `user_id` once the caller is known. Never a header, a token or a
+  secret: only the keys bound here and the message.
+- Metrics: namespace `TrendKe`, CloudWatch embedded metric format (EMF) printed to stdout,
+  buffered per invocation and flushed when it ends (Lambda ships stdout to CloudWatch Logs,
+  which extracts the metrics: no API call, no extra latency).
+- Traces: Lambda active tracing (X-Ray) records every invocation in prod; Powertools Tracer
+  adds a subsegment per route (and patches boto3) only on Lambda and only when the X-Ray SDK
+  is present. Locally, and with POWERTOOLS_TRACE_DISABLED=true, there is no tracer at all
+  (no-op, nothing imported).
+
+Powertools' Logger and Metrics cost about 70 ms to import, so they are imported on the
+first invocation, never with `app` (tests/test_cold_start.py, bench/import_time.py).
+
+Other modules call the helpers: `metric(...)`, `trending_refresh(...)`,
+`webhook_outcome(...)`, `cache_revalidation(...)`, `bind(user_id=...)`.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+NAMESPACE = "TrendKe"
+SERVICE = "trendke-api"
+# The application's own std-logging loggers ("trendke", "trendke.*") share the JSON handler.
+APP_LOGGER = "trendke"
+
+_setup_lock = threading.Lock()
+_logger: Any = None
+_tracer: Any = None
+_tracer_checked = False
+_cold_start = True
+_cold_start_lock = threading.Lock()
+
+Metric = Tuple[str, float, str, Tuple[Tuple[str, str], ...]]
+
+
+class _Invocation(threading.local):
+    """What one invocation has gathered (Lambda: one at a time; chalice local: per thread)."""
+
+    active: bool = False
+    metrics: Optional[List[Metric]] = None
+
+
+_state = _Invocation()
+
+
+class _CurrentStdout:
+    """Writes to whatever sys.stdout is at the time of the write (Lambda: stdout; tests:
+    the capture), rather than the stream that existed when the logger was made."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
+def logger() -> Any:
+    """The Powertools Logger of this execution environment (made on first use)."""
+    global _logger
+    if _logger is None:
+        with _setup_lock:
+            if _logger is None:
+                import logging
+
+                from aws_lambda_powertools import Logger
+
+                made = Logger(service=SERVICE, stream=_CurrentStdout(),
+                              level=os.environ.get("LOG_LEVEL", "INFO"))
+                # One JSON handler for Powertools' logger, Chalice's `app.log` (the same
+                # name: it had a plain-text handler of Chalice's) and our "trendke.*" loggers.
+                for name in (SERVICE, APP_LOGGER):
+                    std = logging.getLogger(name)
+                    std.handlers = [made.logger_handler]
+                    std.propagate = False
+                logging.getLogger(APP_LOGGER).setLevel(made.log_level)
+                _logger = made
+    return _logger
+
+
+def on_lambda() -> bool:
+    return bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")) and not os.environ.get("AWS_CHALICE_CLI_MODE")
+
+
+def tracer() -> Any:
+    """Powertools Tracer on Lambda (X-Ray active tracing is on in prod); None elsewhere."""
+    global _tracer, _tracer_checked
+    if not _tracer_checked:
+        with _setup_lock:
+            if not _tracer_checked:
+                disabled = os.environ.get("POWERTOOLS_TRACE_DISABLED", "").lower() in ("1", "true")
+                if on_lambda() and not disabled:
+                    _tracer = _make_tracer()
+                _tracer_checked = True
+    return _tracer
+
+
+def _make_tracer() -> Any:
+    # The X-Ray SDK is not vendored (it would ship a second botocore); it is there when the
+    # function has the Powertools Lambda layer. Without it, Lambda's active tracing (prod:
+    # `xray: true`) still records every invocation, only without subsegments.
+    try:
+        import aws_xray_sdk  # noqa: F401
+    except ImportError:
+        return None
+    from aws_lambda_powertools import Tracer
+
+    return Tracer(service=SERVICE)
+
+
+def is_cold_start() -> bool:
+    """True exactly once per execution environment: on its first invocation."""
+    global _cold_start
+    with _cold_start_lock:
+        cold, _cold_start = _cold_start, False
+    return cold
+
+
+# --- the invocation -----------------------------------------------------------------------
+
+@contextmanager
+def invocation(request_id: Optional[str], lambda_request_id: Optional[str],
+               function_name: Optional[str] = None) -> Iterator[Dict[str, Any]]:
+    """Bind the request ids to every log line, gather metrics, flush them at the end."""
+    log = logger()
+    log.thread_safe_clear_keys()
+    keys = {"request_id": request_id or lambda_request_id or str(uuid.uuid4())}
+    if lambda_request_id:
+        keys["lambda_request_id"] = lambda_request_id
+    log.thread_safe_append_keys(**keys)
+    _state.active, _state.metrics = True, []
+    cold = is_cold_start()
+    if cold:
+        metric("ColdStart", 1, "Count", function=function_name or SERVICE)
+    try:
+        yield {"cold_start": cold, **keys}
+    finally:
+        _state.active = False
+        flush()
+        log.thread_safe_clear_keys()
+
+
+def bind(**keys: Any) -> None:
+    """Add keys (e.g. `user_id`) to every later log line of this invocation."""
+    clean = {k: str(v) for k, v in keys.items() if v is not None}
+    if clean and _logger is not None:
+        _logger.thread_safe_append_keys(**clean)
+
+
+def current_keys() -> Dict[str, Any]:
+    return dict(_logger.thread_safe_get_current_keys()) if _logger is not None else {}
+
+
+# --- metrics ------------------------------------------------------------------------------
+
+def metric(name: str, value: float = 1, unit: str = "Count", **dimensions: Any) -> None:
+    """Record one metric in namespace TrendKe; `dimensions` become CloudWatch dimensions.
+
+    Inside an invocation it is flushed when the invocation ends; outside one (a script, the
+    CLI) it is flushed at once. Keep dimension values few (routes, outcomes), never ids.
+    """
+    dims = tuple(sorted((str(k), str(v)) for k, v in dimensions.items()))
+    record = (name, float(value), unit, dims)
+    if _state.active and _state.metrics is not None:
+        _state.metrics.append(record)
+    else:
+        _emit([record])
+
+
+def flush() -> None:
+    """Print this invocation's metrics as EMF and forget them."""
+    pending, _state.metrics = _state.metrics or [], []
+    if pending:
+        _emit(pending)
+
+
+def _emit(records: List[Metric]) -> None:
+    # One EMF document per set of dimensions: a document's metrics share its dimensions.
+    from aws_lambda_powertools.metrics import EphemeralMetrics
+
+    groups: Dict[Tuple[Tuple[str, str], ...], List[Metric]] = {}
+    for record in records:
+        groups.setdefault(record[3], []).append(record)
+    for dims, group in groups.items():
+        emf = EphemeralMetrics(namespace=NAMESPACE, service=SERVICE)
+        for key, value in dims:
+            emf.add_dimension(key, value)
+        for name, value, unit, _ in group:
+            emf.add_metric(name=name, unit=unit, value=value)
+        emf.flush_metrics()
+
+
+def trending_refresh(duration_ms: float, objects_written: int) -> None:
+    """The scheduled trending refresh: how long it took and how many S3 objects it wrote."""
+    metric("TrendingRefreshDuration", duration_ms, "Milliseconds")
+    metric("TrendingObjectsWritten", objects_written, "Count")
+
+
+def webhook_outcome(outcome: str, source: str = "cloudinary") -> None:
+    """One webhook delivery: e.g. `ready`, `duplicate`, `bad_signature`, `stale`, `unknown`."""
+    metric("WebhookDelivery", 1, "Count", source=source, outcome=outcome)
+
+
+def cache_revalidation(route: str, outcome: str) -> None:
+    """A conditional GET: `not_modified` (304 sent) or `modified` (full answer sent)."""
+    metric("CacheRevalidation", 1, "Count", route=route, outcome=outcome)
+
+
+def http_answer(route: str, status: int) -> None:
+    """4xx and 5xx answers by route (2xx are counted by API Gateway already)."""
+    if 400 <= status < 500:
+        metric("Http4xx", 1, "Count", route=route)
+    elif status >= 500:
+        metric("Http5xx", 1, "Count", route=route)
+
+
+@contextmanager
+def timed() -> Iterator[Dict[str, float]]:
+    """`with timed() as t: ...` then `t["ms"]`: elapsed milliseconds (for trending_refresh)."""
+    out: Dict[str, float] = {}
+    started = time.perf_counter()
+    try:
+        yield out
+    finally:
+        out["ms"] = (time.perf_counter() - started) * 1000
