@@ -60,6 +60,7 @@ def test_a_local_request_logs_one_json_line_with_request_and_user_id_and_no_toke
     assert line["user_id"] == str(user["id"])
     assert line["request_id"] and line["lambda_request_id"]
     assert line["route"] == "GET /v1/me" and line["status"] == 200
+    assert line["path"] == "/v1/me"
     assert line["service"] == "trendke-api" and line["level"] == "INFO"
     assert token not in out and "Bearer" not in out
     assert "authorization" not in out.lower()
@@ -76,6 +77,7 @@ def test_the_lambda_handler_logs_api_gateway_and_lambda_request_ids(chalice_app,
     (line,) = _access_lines(capsys.readouterr().out)
     assert line["request_id"] == event["requestContext"]["requestId"]
     assert line["lambda_request_id"] == context.aws_request_id
+    assert line["path"] == "/api/health"  # API Gateway's, with the stage
     assert "user_id" not in line  # anonymous
 
 
@@ -150,3 +152,30 @@ def test_tracing_is_a_no_op_off_lambda():
                           env={"PATH": "", "STAGE": "test", "POWERTOOLS_TRACE_DISABLED": ""})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "True False"
+
+
+def test_a_scheduled_job_gets_request_ids_and_its_metrics_flushed(capsys):
+    """The same wiring the jobs' blueprints get from register_jobs (a throwaway job here)."""
+    from chalice import Chalice
+
+    from chalicelib.scheduled import register_jobs
+    from tests.support.lambda_events import scheduled_event
+
+    app = Chalice(app_name="probe")
+    register_jobs(app)
+
+    @app.schedule("rate(5 minutes)")
+    def refresh(event):
+        observability.logger().info("refreshing")
+        observability.trending_refresh(12.5, 3)
+        return {"ok": True}
+
+    context = LambdaContext("trendke-api-prod-refresh")
+    capsys.readouterr()
+    assert refresh(scheduled_event(), context) == {"ok": True}
+    out = capsys.readouterr().out
+    lines = [d for d in _json_lines(out) if "message" in d]
+    assert [d["message"] for d in lines] == ["refreshing", "job finished"]
+    assert all(d["lambda_request_id"] == context.aws_request_id for d in lines)
+    names = [m[0] for m in _metrics(out)]
+    assert "TrendingRefreshDuration" in names and "TrendingObjectsWritten" in names

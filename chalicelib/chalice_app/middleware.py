@@ -39,7 +39,7 @@ def observe(request: Any, get_response: Callable[[Any], Any]) -> Any:
     query string, no body: the user id comes from `identity` once the token is verified."""
     context = getattr(request, "context", None) or {}
     lambda_context = getattr(request, "lambda_context", None)
-    route = f"{request.method} {context.get('resourcePath') or request.path}"
+    route = f"{request.method} {request.path}"  # Chalice's path is the route template
     started = time.perf_counter()
     with observability.invocation(
         context.get("requestId"),
@@ -64,7 +64,7 @@ def observe(request: Any, get_response: Callable[[Any], Any]) -> Any:
             extra={
                 "method": request.method,
                 "route": route,
-                "path": request.path,
+                "path": context.get("path", request.path),  # as requested (ids, no query)
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 "cold_start": info["cold_start"],
