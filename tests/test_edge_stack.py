@@ -159,14 +159,14 @@ def test_the_bucket_is_private_and_readable_only_by_this_distribution(template):
     assert all(bucket["PublicAccessBlockConfiguration"].values())
     assert len(bucket["PublicAccessBlockConfiguration"]) == 4
     statements = resources["TrendingBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
-    allows = [s for s in statements if s["Effect"] == "Allow"]
-    assert len(allows) == 1
-    (allow,) = allows
-    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
-    assert allow["Action"] == "s3:GetObject"
-    assert allow["Resource"]["Fn::Sub"].endswith("/trending/*")
-    source = allow["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
-    assert source.endswith(":distribution/${Distribution}")
+    allows = {s["Action"]: s for s in statements if s["Effect"] == "Allow"}
+    assert set(allows) == {"s3:GetObject", "s3:ListBucket"}
+    for allow in allows.values():
+        assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+        source = allow["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+        assert source.endswith(":distribution/${Distribution}")
+    assert allows["s3:GetObject"]["Resource"]["Fn::Sub"].endswith("/trending/*")
+    assert allows["s3:ListBucket"]["Resource"] == {"Fn::GetAtt": ["TrendingBucket", "Arn"]}
     denies = [s for s in statements if s["Effect"] == "Deny"]
     assert denies and denies[0]["Condition"]["Bool"]["aws:SecureTransport"] == "false"
 
