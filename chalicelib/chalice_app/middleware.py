@@ -59,16 +59,13 @@ def observe(request: Any, get_response: Callable[[Any], Any]) -> Any:
         if (request.headers or {}).get("if-none-match"):
             outcome = "not_modified" if status == 304 else "modified"
             observability.cache_revalidation(route, outcome)
-        observability.logger().info(
-            "request",
-            extra={
-                "method": request.method,
-                "route": route,
-                "path": context.get("path", request.path),  # as requested (ids, no query)
-                "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                "cold_start": info["cold_start"],
-            },
+        observability.access_line(
+            method=request.method,
+            route=route,
+            path=context.get("path", request.path),  # as requested (ids, no query string)
+            status=status,
+            duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            cold_start=info["cold_start"],
         )
     return response
 
