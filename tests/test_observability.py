@@ -179,3 +179,16 @@ def test_a_scheduled_job_gets_request_ids_and_its_metrics_flushed(capsys):
     assert all(d["lambda_request_id"] == context.aws_request_id for d in lines)
     names = [m[0] for m in _metrics(out)]
     assert "TrendingRefreshDuration" in names and "TrendingObjectsWritten" in names
+
+
+def test_the_apps_own_loggers_write_json_with_the_invocation_keys(capsys):
+    import logging
+
+    observability.logger()
+    capsys.readouterr()
+    with observability.invocation("req-42", "lam-42"):
+        observability.bind(user_id="u-1")
+        logging.getLogger("trendke.anything").warning("store slow")
+    (line,) = [d for d in _json_lines(capsys.readouterr().out) if d.get("message") == "store slow"]
+    assert (line["level"], line["request_id"], line["user_id"]) == ("WARNING", "req-42", "u-1")
+    assert line["lambda_request_id"] == "lam-42"
