@@ -69,6 +69,13 @@ class _BoundKeys:
         return True
 
 
+class _NotApp:
+    """Keeps the application's records out of a root handler (they have their JSON one)."""
+
+    def filter(self, record: Any) -> bool:
+        return not (record.name == APP_LOGGER or record.name.startswith(APP_LOGGER + "."))
+
+
 class _CurrentStdout:
     """Writes to whatever sys.stdout is at the time of the write (Lambda: stdout; tests:
     the capture), rather than the stream that existed when the logger was made."""
@@ -95,11 +102,18 @@ def logger() -> Any:
                 # One JSON handler for Powertools' logger, Chalice's `app.log` (the same
                 # name: it had a plain-text handler of Chalice's) and our "trendke.*" loggers.
                 made.logger_handler.addFilter(_BoundKeys())
-                for name in (SERVICE, APP_LOGGER):
-                    std = logging.getLogger(name)
-                    std.handlers = [made.logger_handler]
-                    std.propagate = False
-                logging.getLogger(APP_LOGGER).setLevel(made.log_level)
+                chalice_log = logging.getLogger(SERVICE)  # Chalice's app.log; it does not propagate
+                chalice_log.handlers = [made.logger_handler]
+                app_log = logging.getLogger(APP_LOGGER)
+                if made.logger_handler not in app_log.handlers:
+                    app_log.addHandler(made.logger_handler)
+                app_log.setLevel(made.log_level)
+                # "trendke.*" records still propagate (pytest's caplog sees them), but the root
+                # handlers present now (Lambda's plain-text one) skip them: one line, in JSON.
+                # Powertools does the same for its own logger.
+                for handler in logging.root.handlers:
+                    if type(handler).__name__ != "LogCaptureHandler":
+                        handler.addFilter(_NotApp())
                 _logger = made
     return _logger
 

@@ -93,7 +93,8 @@ def test_every_behaviour_is_https_only_and_compressed(distribution):
 
 def test_authorization_never_reaches_a_shared_cached_answer(template, distribution):
     """On every API behaviour either nothing is cached, or Authorization is in the cache key
-    (a token only ever matches an entry made for that token). S3 never sees it."""
+    (a token only ever matches an entry made for that token), or the behaviour is read-only
+    and its routes ignore the caller. S3 never sees it."""
     resources = template["Resources"]
     disabled = _managed(template, "CachePolicy", "CachingDisabled")
     for path, behaviour in _behaviours(distribution).items():
@@ -105,7 +106,12 @@ def test_authorization_never_reaches_a_shared_cached_answer(template, distributi
         params = config["ParametersInCacheKeyAndForwardedToOrigin"]
         assert config["MinTTL"] == 0, path  # the origin's no-store / private are honoured
         headers = params["HeadersConfig"].get("Headers", [])
-        if behaviour["TargetOriginId"] == "api":
+        if ref == {"Ref": "ApiSharedCachePolicy"}:
+            # Read-only public lists: one entry for all; their routes read no identity
+            # (test_every_route_of_the_app_is_served_by_a_behaviour_that_fits_it).
+            assert headers == [] and config["DefaultTTL"] == 0, path
+            assert set(behaviour["AllowedMethods"]) <= {"GET", "HEAD", "OPTIONS"}, path
+        elif behaviour["TargetOriginId"] == "api":
             assert "Authorization" in headers, path
             assert config["DefaultTTL"] == 0, path  # no Cache-Control from the API: not cached
         else:
@@ -200,3 +206,36 @@ def test_chalice_package_for_prod_passes_cfn_lint(tmp_path):
     assert roles and all(
         [p["PolicyDocument"] for p in r["Properties"]["Policies"]] == [policy] for r in roles)
     print(f"\n[package prod] sam.json: {len(resources)} resources, cfn-lint clean")
+
+
+IDENTITY_READERS = ("signed_in(", "maybe_signed_in(", "viewer_of(", "authorization")
+
+
+def _serving_behaviour(distribution, path: str) -> dict:
+    """The behaviour CloudFront picks for `path`: the first pattern that matches, in order."""
+    from fnmatch import fnmatchcase
+
+    for behaviour in distribution["CacheBehaviors"]:
+        if fnmatchcase(path, behaviour["PathPattern"]):
+            return behaviour
+    return distribution["DefaultCacheBehavior"]
+
+
+def test_every_route_of_the_app_is_served_by_a_behaviour_that_fits_it(distribution, chalice_app):
+    """Each route's methods are allowed where CloudFront sends it; a route behind a shared
+    (Authorization-free) cache entry never reads who is calling; nothing lands on S3."""
+    import inspect
+
+    checked = 0
+    for template_path, entries in chalice_app.routes.items():
+        sample = re.sub(r"\{[^}]+\}", "abc123", template_path)
+        behaviour = _serving_behaviour(distribution, sample)
+        assert behaviour["TargetOriginId"] == "api", template_path
+        methods = {m for m in entries if m != "OPTIONS"}
+        assert methods <= set(behaviour["AllowedMethods"]), (template_path, behaviour.get("PathPattern"))
+        if behaviour["CachePolicyId"] == {"Ref": "ApiSharedCachePolicy"}:
+            for method in methods:
+                source = inspect.getsource(entries[method].view_function).lower()
+                assert not any(reader in source for reader in IDENTITY_READERS), template_path
+            checked += 1
+    assert checked >= 8  # the public lists really are behind the shared behaviours

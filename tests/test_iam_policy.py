@@ -18,7 +18,8 @@ ENV = PROD["environment_variables"]
 POLICY = json.loads((ROOT / ".chalice" / PROD["iam_policy_file"]).read_text())
 
 BUCKET, PREFIX = ENV["TRENDING_BUCKET"], ENV["TRENDING_PREFIX"]
-PARAMETERS = [ENV[n + config.SECRET_PARAMETER_SUFFIX] for n in config.SECRET_NAMES]
+PARAMETERS = [ENV[n + config.SECRET_PARAMETER_SUFFIX] for n in config.SECRET_NAMES
+              if n + config.SECRET_PARAMETER_SUFFIX in ENV]
 ACCOUNT_REGION = "eu-west-1:123456789012"
 
 # What the Lambda runtime itself needs, whatever the code calls: its logs and its traces.

@@ -92,6 +92,15 @@ def test_a_failed_refresh_keeps_the_value_this_environment_knew(ssm, settings_en
     assert cfg.jwt_secret == "known"
 
 
+def test_the_viewer_key_secret_falls_back_to_the_jwt_secret_from_ssm(ssm, settings_env):
+    """With secrets in SSM no plain JWT_SECRET variable exists; the derived keys still come
+    from the real secret, never from a built-in constant."""
+    ssm.put_parameter(Name=PARAM, Value="from-ssm-jwt", Type="SecureString")
+    cfg = settings_env(JWT_SECRET=None, JWT_SECRET_SSM_PARAMETER=PARAM, VIEWER_KEY_SECRET=None)
+    assert cfg.viewer_key_secret == "from-ssm-jwt"
+    assert settings_env(VIEWER_KEY_SECRET="own-viewer-secret").viewer_key_secret == "own-viewer-secret"
+
+
 def test_secrets_stay_out_of_the_settings_repr(settings_env):
     cfg = settings_env(JWT_SECRET="very-secret-value-1234")
     assert cfg.jwt_secret == "very-secret-value-1234"
@@ -120,6 +129,8 @@ def test_prod_names_parameters_and_holds_no_secret_value():
     prod = STAGES["prod"]["environment_variables"]
     for name in config.SECRET_NAMES:
         assert name not in prod
+    # Required; CURSOR_SECRET and VIEWER_KEY_SECRET are optional (derived from JWT_SECRET).
+    for name in ("DATABASE_URL", "JWT_SECRET", "CLOUDINARY_URL"):
         assert prod[name + config.SECRET_PARAMETER_SUFFIX].startswith("/trendke/prod/")
     dev = STAGES["dev"]["environment_variables"]
     assert not any(k.endswith(config.SECRET_PARAMETER_SUFFIX) for k in dev)
