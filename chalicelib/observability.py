@@ -76,15 +76,29 @@ class _NotApp:
         return not (record.name == APP_LOGGER or record.name.startswith(APP_LOGGER + "."))
 
 
+_output: Any = None  # None: sys.stdout as it is at each write (Lambda: stdout; tests: capture)
+
+
+def send_output_to(stream: Any) -> None:
+    """Where log lines and EMF documents go (benchmarks: /dev/null); None: stdout."""
+    global _output
+    _output = stream
+
+
+def _write(text: str) -> None:
+    (_output or sys.stdout).write(text)
+
+
 class _CurrentStdout:
-    """Writes to whatever sys.stdout is at the time of the write (Lambda: stdout; tests:
-    the capture), rather than the stream that existed when the logger was made."""
+    """The Powertools handler's stream: `_write`, resolved at each write rather than the
+    stream that existed when the logger was made."""
 
     def write(self, text: str) -> int:
-        return sys.stdout.write(text)
+        _write(text)
+        return len(text)
 
     def flush(self) -> None:
-        sys.stdout.flush()
+        (_output or sys.stdout).flush()
 
 
 def logger() -> Any:
@@ -205,7 +219,7 @@ def access_line(**fields: Any) -> None:
             "service": SERVICE}
     line.update(_state.keys or {})
     line.update(fields)
-    sys.stdout.write(_encode(line) + "\n")
+    _write(_encode(line) + "\n")
 
 
 # --- metrics ------------------------------------------------------------------------------
@@ -246,7 +260,9 @@ def _emit(records: List[Metric]) -> None:
             emf.add_dimension(key, value)
         for name, value, unit, _ in group:
             emf.add_metric(name=name, unit=unit, value=value)
-        emf.flush_metrics()
+        document = emf.serialize_metric_set()  # what flush_metrics prints, to our output
+        emf.clear_metrics()
+        _write(_encode(document) + "\n")
 
 
 def trending_refresh(duration_ms: float, objects_written: int) -> None:
