@@ -192,3 +192,13 @@ def test_the_apps_own_loggers_write_json_with_the_invocation_keys(capsys):
     (line,) = [d for d in _json_lines(capsys.readouterr().out) if d.get("message") == "store slow"]
     assert (line["level"], line["request_id"], line["user_id"]) == ("WARNING", "req-42", "u-1")
     assert line["lambda_request_id"] == "lam-42"
+
+
+def test_webhook_deliveries_are_counted_by_outcome(client, capsys):
+    capsys.readouterr()
+    answer = client.http.post("/v1/webhooks/cloudinary", body=json.dumps({"public_id": "x"}),
+                              headers={"Content-Type": "application/json"})
+    assert answer.status_code == 401  # not signed by Cloudinary
+    deliveries = [m for m in _metrics(capsys.readouterr().out) if m[0] == "WebhookDelivery"]
+    assert deliveries == [("WebhookDelivery", [1.0],
+                           {"outcome": "refused_401", "service": "trendke-api", "source": "cloudinary"})]
