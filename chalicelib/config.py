@@ -1,10 +1,16 @@
 """Configuration from environment variables, read once per execution environment."""
 from __future__ import annotations
 
+import logging
 import os
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
+from typing import Dict, Optional
+
+from .errors import ServiceUnavailable
+
+log = logging.getLogger("trendke.config")
 
 # The dev stage's fixed, documented secrets (contract section 5): a person can mint a token
 # and sign a Cloudinary notification by hand against the local stack.
@@ -15,6 +21,15 @@ API_VERSION = "2.0.0"
 
 # Per user: at most `hits` writes of an action per window of `seconds` (RATE_LIMITS overrides).
 DEFAULT_RATE_LIMITS = "comment=20/60,like=120/60,follow=60/60,upload=10/3600"
+
+# Secrets never sit in .chalice/config.json. A stage either sets the value itself (dev, tests)
+# or names an SSM Parameter Store SecureString in `<NAME>_SSM_PARAMETER` (prod); the value is
+# then fetched on first use through Powertools Parameters and cached in this execution
+# environment for SECRET_MAX_AGE_S (a rotated secret is picked up within that time).
+# CURSOR_SECRET and VIEWER_KEY_SECRET are optional: unset, keys are derived from JWT_SECRET.
+SECRET_NAMES = ("DATABASE_URL", "JWT_SECRET", "CLOUDINARY_URL", "CURSOR_SECRET", "VIEWER_KEY_SECRET")
+SECRET_PARAMETER_SUFFIX = "_SSM_PARAMETER"
+SECRET_MAX_AGE_S = 300
 
 
 def _env(name: str, default: Optional[str] = None) -> Optional[str]:
@@ -30,14 +45,11 @@ def _int(name: str, default: int) -> int:
 @dataclass(frozen=True)
 class Settings:
     stage: str
-    database_url: Optional[str]
     db_statement_timeout_ms: int
     db_connect_timeout_s: int
-    jwt_secret: Optional[str]
     jwt_algorithm: str
     jwt_jwks_url: Optional[str]
     jwt_audience: Optional[str]
-    cloudinary_url: Optional[str]
     trending_bucket: Optional[str]
     trending_prefix: str
     trending_local_dir: str
@@ -46,7 +58,6 @@ class Settings:
     trending_hashtag_lists: int
     cors_allow_origin: str
     public_base_url: Optional[str]
-    cursor_secret: Optional[str]
     # Uploads (issue 5): Cloudinary signing and the video lifecycle.
     cloudinary_signature_algorithm: str
     cloudinary_upload_prefix: Optional[str]
@@ -56,11 +67,43 @@ class Settings:
     upload_daily_cap: int
     upload_pending_timeout_s: int
     # Engagement (issue 6): per-user write limits "action=hits/seconds,...", the watch time a
-    # view needs before it counts, and the secret that signs anonymous viewer keys.
+    # view needs before it counts (the viewer-key secret is a property, below).
     rate_limits: str
     view_min_watch_ms: int
-    viewer_key_secret: Optional[str]
     counter_fold_passes: int
+    # Values given directly, and parameter names to fetch; kept out of repr (logs).
+    secret_values: Dict[str, Optional[str]] = field(default_factory=dict, repr=False)
+    secret_parameters: Dict[str, Optional[str]] = field(default_factory=dict, repr=False)
+
+    def secret(self, name: str) -> Optional[str]:
+        """A secret's value: given directly, else fetched from its SSM parameter, else None."""
+        value = self.secret_values.get(name)
+        if value is not None:
+            return value
+        parameter = self.secret_parameters.get(name)
+        return _from_parameter_store(name, parameter) if parameter else None
+
+    @property
+    def database_url(self) -> Optional[str]:
+        return self.secret("DATABASE_URL")
+
+    @property
+    def jwt_secret(self) -> Optional[str]:
+        return self.secret("JWT_SECRET")
+
+    @property
+    def cloudinary_url(self) -> Optional[str]:
+        return self.secret("CLOUDINARY_URL")
+
+    @property
+    def cursor_secret(self) -> Optional[str]:
+        """Signs list cursors; unset, a key is derived from JWT_SECRET (see cursors.py)."""
+        return self.secret("CURSOR_SECRET")
+
+    @property
+    def viewer_key_secret(self) -> Optional[str]:
+        """Signs anonymous viewer keys; unset, the JWT secret."""
+        return self.secret("VIEWER_KEY_SECRET") or self.jwt_secret
 
 
 @lru_cache(maxsize=1)
@@ -68,15 +111,12 @@ def settings() -> Settings:
     """The settings of this execution environment (cached; `reset()` forgets them)."""
     return Settings(
         stage=_env("STAGE", "dev"),
-        database_url=_env("DATABASE_URL"),
         db_statement_timeout_ms=_int("DB_STATEMENT_TIMEOUT_MS", 5000),
         db_connect_timeout_s=_int("DB_CONNECT_TIMEOUT_S", 3),
-        jwt_secret=_env("JWT_SECRET"),
         # Pinned by configuration, never read from a token's header.
         jwt_algorithm=_env("JWT_ALGORITHM", "HS256").upper(),
         jwt_jwks_url=_env("JWT_JWKS_URL"),
         jwt_audience=_env("JWT_AUDIENCE"),
-        cloudinary_url=_env("CLOUDINARY_URL"),
         trending_bucket=_env("TRENDING_BUCKET"),
         trending_prefix=_env("TRENDING_PREFIX", "trending/"),
         trending_local_dir=_env("TRENDING_LOCAL_DIR", ".local/trending-store"),
@@ -86,8 +126,6 @@ def settings() -> Settings:
         trending_hashtag_lists=_int("TRENDING_HASHTAG_LISTS", 20),
         cors_allow_origin=_env("CORS_ALLOW_ORIGIN", "*"),
         public_base_url=_env("PUBLIC_BASE_URL"),
-        # Signs list cursors; unset, a key is derived from JWT_SECRET (see cursors.py).
-        cursor_secret=_env("CURSOR_SECRET"),
         # Must match the account's setting (Console > Settings > Security): Cloudinary signs
         # its notifications with it. The SDK's and Cloudinary's default is sha1.
         cloudinary_signature_algorithm=_env("CLOUDINARY_SIGNATURE_ALGORITHM", "sha1").lower(),
@@ -101,9 +139,38 @@ def settings() -> Settings:
         upload_pending_timeout_s=_int("UPLOAD_PENDING_TIMEOUT_S", 24 * 3600),
         rate_limits=_env("RATE_LIMITS", DEFAULT_RATE_LIMITS),
         view_min_watch_ms=_int("VIEW_MIN_WATCH_MS", 3000),
-        viewer_key_secret=_env("VIEWER_KEY_SECRET", _env("JWT_SECRET")),
         counter_fold_passes=max(1, _int("COUNTER_FOLD_PASSES", 3)),
+        secret_values={name: _env(name) for name in SECRET_NAMES},
+        secret_parameters={name: _env(name + SECRET_PARAMETER_SUFFIX) for name in SECRET_NAMES},
     )
+
+
+_last_known_lock = threading.Lock()
+_last_known: Dict[str, str] = {}
+
+
+def _from_parameter_store(name: str, parameter: str) -> str:
+    """Fetch (or reuse) a SecureString; Powertools and boto3 are imported only here.
+
+    Powertools caches the value per execution environment for SECRET_MAX_AGE_S. When a
+    refresh fails, the last value this environment saw keeps serving: a brief SSM outage must
+    not take down warm environments that already know the secret.
+    """
+    try:
+        from aws_lambda_powertools.utilities.parameters import get_parameter
+
+        value = get_parameter(parameter, decrypt=True, max_age=SECRET_MAX_AGE_S)
+    except Exception as exc:
+        with _last_known_lock:
+            known = _last_known.get(parameter)
+        if known is not None:
+            log.warning("refreshing %s from SSM failed (%s); keeping the known value",
+                        name, type(exc).__name__)
+            return known
+        raise ServiceUnavailable(f"Configuration is unreachable ({name})") from exc
+    with _last_known_lock:
+        _last_known[parameter] = value
+    return value
 
 
 def reset() -> None:

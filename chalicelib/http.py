@@ -172,4 +172,17 @@ def json_body(request: Any, *, max_bytes: int = 64 * 1024) -> Dict[str, Any]:
         raise BadRequest("Request body must be valid JSON") from None
     if not isinstance(body, dict):
         raise BadRequest("Request body must be a JSON object")
+    if _has_nul(body):
+        # JSON may carry NUL characters (\u0000); Postgres text cannot store them.
+        raise BadRequest("Text may not contain NUL characters")
     return body
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False

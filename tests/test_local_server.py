@@ -11,6 +11,9 @@ from devtools import local_server
 
 
 def test_concurrent_requests_share_one_connection_per_environment(database_url, sql):
+    # Only this server's connections: an earlier test's server (test_loadtest) may still hold
+    # its environments' connections.
+    started = sql("SELECT now() AS t")[0]["t"]
     saved = dict(os.environ)
     server = local_server.build("127.0.0.1", 0, stage="dev", environments=4)
     port = server.server.server_address[1]
@@ -35,6 +38,7 @@ def test_concurrent_requests_share_one_connection_per_environment(database_url, 
         open_connections = sql(
             "SELECT count(*) AS n FROM pg_stat_activity"
             " WHERE application_name = 'trendke-api' AND datname = current_database()"
+            " AND backend_start >= %s", (started,)
         )[0]["n"]
     finally:
         server.shutdown()

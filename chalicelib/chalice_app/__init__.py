@@ -22,6 +22,8 @@ def register_http(app: Chalice) -> None:
         expose_headers=["ETag", "Retry-After", "X-Viewer-Key"],
         max_age=PREFLIGHT_MAX_AGE_S,
     )
+    # Registered first, so outermost: it sees the final status, 500s included.
+    app.register_middleware(middleware.observe, "http")
     app.register_middleware(middleware.errors_and_cors, "http")
     app.register_blueprint(system.bp)
     app.register_blueprint(me.bp)

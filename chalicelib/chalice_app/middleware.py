@@ -1,10 +1,13 @@
 """Wired once for every route: typed errors become `{"detail": ...}` answers, nothing leaks a
-stack trace, and every answer carries the CORS headers of the frontend's origin."""
+stack trace, and every answer carries the CORS headers of the frontend's origin; around that,
+`observe` gives every invocation its structured log line, metrics and trace."""
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Callable
 
+from .. import observability
 from ..config import settings
 from ..errors import ApiError
 from ..http import check_query_size, error_response
@@ -28,3 +31,55 @@ def errors_and_cors(request: Any, get_response: Callable[[Any], Any]) -> Any:
         response = error_response(response.status_code, detail)
     response.headers.setdefault("Access-Control-Allow-Origin", settings().cors_allow_origin)
     return response
+
+
+def observe(request: Any, get_response: Callable[[Any], Any]) -> Any:
+    """The outermost layer: request ids on every log line, one access log line, the 4xx/5xx
+    and revalidation metrics by route, a trace subsegment on Lambda. Logs no header, no
+    query string, no body: the user id comes from `identity` once the token is verified."""
+    context = getattr(request, "context", None) or {}
+    lambda_context = getattr(request, "lambda_context", None)
+    route = f"{request.method} {request.path}"  # Chalice's path is the route template
+    started = time.perf_counter()
+    with observability.invocation(
+        context.get("requestId"),
+        getattr(lambda_context, "aws_request_id", None),
+        getattr(lambda_context, "function_name", None),
+    ) as info:
+        tracer = observability.tracer()
+        if tracer is None:
+            response = get_response(request)
+        else:
+            with tracer.provider.in_subsegment(f"## {route}") as subsegment:
+                subsegment.put_annotation("route", route)
+                response = get_response(request)
+                subsegment.put_annotation("status", response.status_code)
+        status = response.status_code
+        observability.http_answer(route, status)
+        if (request.headers or {}).get("if-none-match"):
+            outcome = "not_modified" if status == 304 else "modified"
+            observability.cache_revalidation(route, outcome)
+        observability.access_line(
+            method=request.method,
+            route=route,
+            path=context.get("path", request.path),  # as requested (ids, no query string)
+            status=status,
+            duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            cold_start=info["cold_start"],
+        )
+    return response
+
+
+def observe_job(event: Any, get_response: Callable[[Any], Any]) -> Any:
+    """Scheduled jobs: request ids on their log lines, cold start, metrics flushed per run."""
+    context = getattr(event, "context", None)
+    function_name = getattr(context, "function_name", None)
+    with observability.invocation(None, getattr(context, "aws_request_id", None), function_name):
+        started = time.perf_counter()
+        try:
+            return get_response(event)
+        finally:
+            observability.logger().info("job finished", extra={
+                "function": function_name,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            })

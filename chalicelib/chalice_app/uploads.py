@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from ..errors import Gone
+from .. import observability
+from ..errors import ApiError, Gone
 from ..http import json_body, private_json, uuid_param
 from ..uploads import lifecycle, notifications, service, validation
 from .identity import signed_in
@@ -25,7 +26,12 @@ def start_upload():
 @bp.route("/v1/webhooks/cloudinary", methods=["POST"], content_types=["application/json"])
 def cloudinary_webhook():
     request = bp.current_request
-    outcome = notifications.handle(request.raw_body or b"", request.headers)
+    try:
+        outcome = notifications.handle(request.raw_body or b"", request.headers)
+    except ApiError as exc:  # refused (bad signature, stale, malformed): counted, then answered
+        observability.webhook_outcome(f"refused_{exc.status}")
+        raise
+    observability.webhook_outcome(outcome.result)
     return private_json(outcome.as_json())
 
 

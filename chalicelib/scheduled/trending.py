@@ -14,8 +14,10 @@ jobs = Blueprint(__name__)
 
 @jobs.schedule(Rate(settings().trending_rate_minutes, unit=Rate.MINUTES), name="trending_refresh")
 def refresh_trending(event):
+    from .. import observability
     from ..trending import writer
 
     result = writer.refresh()
+    observability.trending_refresh(result.total_s * 1000, len(result.written))
     return {"generated_at": result.generated_at, "written": len(result.written),
             "unchanged": len(result.unchanged), "total_ms": round(result.total_s * 1000)}
