@@ -91,9 +91,12 @@ def build(host: str, port: int, stage: str = "dev", environments: int = DEFAULT_
 
     factory = CLIFactory(str(PROJECT_ROOT), environ=os.environ)
     config = factory.create_config_obj(chalice_stage_name=stage)
-    app_obj = config.chalice_app  # also puts the stage's variables into os.environ
+    # The stage's variables first, read afresh: the app reads settings when it is imported
+    # (its CORS origin), and this process may have read them before, without the stage's.
+    os.environ.update(config.environment_variables)
+    settings.reset()
+    app_obj = config.chalice_app
     validate_routes(app_obj.routes)
-    settings.reset()  # read them afresh, with the stage's variables
     return LocalDevServer(
         app_obj,
         config,
