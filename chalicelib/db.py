@@ -138,6 +138,8 @@ def ping(timeout_s: float = 0.8) -> bool:
     it, so health checks cost no extra connections); a connection that arrives after the
     deadline is closed by the helper.
     """
+    import psycopg  # noqa: F401 - on a cold start, the import is not the database's time
+
     existing = _local.conn if _usable(_local.conn) else None
     lock = threading.Lock()
     state: dict = {"done": False, "abandoned": False, "ok": False, "conn": None}
