@@ -281,6 +281,12 @@ def cache_revalidation(route: str, outcome: str) -> None:
     metric("CacheRevalidation", 1, "Count", route=route, outcome=outcome)
 
 
+def store_revalidation(outcome: str) -> None:
+    """The trending reader asked the store whether its index changed (every few seconds per
+    environment): `not_modified`, `fetched`, `missing` or `unavailable`."""
+    metric("TrendingStoreRevalidation", 1, "Count", outcome=outcome)
+
+
 def http_answer(route: str, status: int) -> None:
     """4xx and 5xx answers by route (2xx are counted by API Gateway already)."""
     if 400 <= status < 500:

@@ -173,3 +173,20 @@ def test_a_corrupt_index_keeps_the_copy_held(client, sql, make_user, trending_en
     assert [v["id"] for v in json.loads(answer.body)["items"]] == videos
     reader.reset()  # a new environment with nothing held: no good copy to serve
     assert client.http.get("/v1/trending").status_code == 503
+
+
+def test_store_revalidations_are_counted_by_outcome(client, sql, make_user, trending_env, settings_env, capsys):
+    settings_env(TRENDING_REVALIDATE_S="0")  # every read asks the store
+    seed(sql, make_user)
+    writer.refresh()
+    reader.reset()
+    capsys.readouterr()
+    client.http.get("/v1/trending")  # nothing held: fetched
+    client.http.get("/v1/trending")  # held, unchanged: not modified
+    outcomes = []
+    for line in capsys.readouterr().out.splitlines():
+        if line.startswith("{") and '"_aws"' in line:
+            doc = json.loads(line)
+            if "TrendingStoreRevalidation" in doc:
+                outcomes.append(doc["outcome"])
+    assert outcomes == ["fetched", "not_modified"]

@@ -20,6 +20,7 @@ import threading
 import time
 from typing import Any, Dict, List, Optional, Tuple
 
+from .. import observability
 from . import cache_control, lists
 from . import store as stores
 from ..config import settings
@@ -141,6 +142,9 @@ def _revalidate() -> _Snapshot:
         try:
             held = snap.version if snap is not None and snap.source == "store" else None
             found = store.read(lists.INDEX_KEY, if_none_match=held)
+            observability.store_revalidation(
+                "not_modified" if found is stores.NOT_MODIFIED else "missing" if found is None else "fetched"
+            )
             if found is stores.NOT_MODIFIED:
                 pass
             elif found is None:
@@ -151,6 +155,7 @@ def _revalidate() -> _Snapshot:
                 header = found.cache_control or cache_control(cfg.trending_rate_minutes)
                 snap = _Snapshot(found.body, found.version, found.content_hash, header, "store", snap)
         except (stores.StoreUnavailable, *_BAD_OBJECT) as exc:
+            observability.store_revalidation("unavailable")
             _holder.checked_at = now
             if snap is None:
                 log.error("trending index unavailable and no copy held: %s", exc)
