@@ -140,7 +140,10 @@ def main() -> None:
          api_gateway_event("GET", "/v1/trending/hashtags/kenya", resource="/v1/trending/hashtags/{tag}",
                            path_parameters={"tag": "kenya"})),
     ]
-    etag = app(cases[1][1], context)["headers"]["ETag"]
+    first = app(cases[1][1], context)
+    if first["statusCode"] != 200:
+        raise SystemExit(f"GET /v1/trending answered {first['statusCode']}: {first['body'][:300]}")
+    etag = first["headers"]["ETag"]
     cases.append(("GET /v1/trending, If-None-Match -> 304",
                   api_gateway_event("GET", "/v1/trending", query={"limit": "50"},
                                     headers={"If-None-Match": etag})))

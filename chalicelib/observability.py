@@ -172,25 +172,39 @@ def is_cold_start() -> bool:
 
 # --- the invocation -----------------------------------------------------------------------
 
-@contextmanager
-def invocation(request_id: Optional[str], lambda_request_id: Optional[str],
-               function_name: Optional[str] = None) -> Iterator[Dict[str, Any]]:
-    """Bind the request ids to every log line, gather metrics, flush them at the end."""
+def begin(request_id: Optional[str], lambda_request_id: Optional[str],
+          function_name: Optional[str] = None) -> bool:
+    """Start an invocation: bind its request ids to every log line, gather its metrics.
+    Answers whether it is the environment's cold start. `end()` must follow."""
     logger()
     keys = {"request_id": request_id or lambda_request_id or str(uuid.uuid4())}
     if lambda_request_id:
         keys["lambda_request_id"] = lambda_request_id
-    _state.keys = dict(keys)
+    _state.keys = keys
     _state.active, _state.metrics = True, []
     cold = is_cold_start()
     if cold:
         metric("ColdStart", 1, "Count", function=function_name or SERVICE)
+    return cold
+
+
+def end() -> None:
+    """Flush the invocation's metrics and forget its keys."""
+    _state.active = False
+    flush()
+    _state.keys = None
+
+
+@contextmanager
+def invocation(request_id: Optional[str], lambda_request_id: Optional[str],
+               function_name: Optional[str] = None) -> Iterator[Dict[str, Any]]:
+    """`begin` and `end` around a block (the scheduled jobs; the HTTP middleware calls them
+    directly, a few microseconds cheaper on the hot path)."""
+    cold = begin(request_id, lambda_request_id, function_name)
     try:
-        yield {"cold_start": cold, **keys}
+        yield {"cold_start": cold, **(_state.keys or {})}
     finally:
-        _state.active = False
-        flush()
-        _state.keys = None
+        end()
 
 
 def bind(**keys: Any) -> None:
@@ -206,13 +220,35 @@ def current_keys() -> Dict[str, Any]:
 _encode = json.JSONEncoder(separators=(",", ":"), default=str).encode  # made once: 2 us a line
 
 
+_info_enabled: Optional[bool] = None
+_public_sample_rate: Optional[float] = None
+
+
+def public_read_sample_rate() -> float:
+    """The share of successful public reads (200/304 with a public Cache-Control) that get an
+    access line: CloudFront and API Gateway log every request already, and at the edge's
+    request rates a line per cacheable read costs more in CloudWatch Logs, and in
+    microseconds per read, than it tells. Errors, signed-in calls and writes: every one.
+    ACCESS_LOG_PUBLIC_SAMPLE_RATE, 0.1 by default (1 logs them all)."""
+    global _public_sample_rate
+    if _public_sample_rate is None:
+        _public_sample_rate = float(os.environ.get("ACCESS_LOG_PUBLIC_SAMPLE_RATE", "0.1"))
+    return _public_sample_rate
+
+
+def _access_lines_enabled() -> bool:
+    global _info_enabled
+    if _info_enabled is None:  # the level is fixed per execution environment
+        _info_enabled = logger().isEnabledFor(20)  # logging.INFO
+    return _info_enabled
+
+
 def access_line(**fields: Any) -> None:
     """The one line per request: the shape of the Powertools lines (level, message,
     timestamp, service, the bound keys), serialised here rather than by the Powertools
     formatter, which costs about 40 us a line: more than a whole warm trending read.
     Other lines (errors, warnings, jobs) go through the Powertools Logger."""
-    log = logger()
-    if not log.isEnabledFor(20):  # logging.INFO; LOG_LEVEL=WARNING drops the line
+    if not _access_lines_enabled():  # LOG_LEVEL=WARNING drops the line
         return
     line = {"level": "INFO", "message": "request",
             "timestamp": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),

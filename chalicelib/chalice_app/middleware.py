@@ -4,6 +4,7 @@ stack trace, and every answer carries the CORS headers of the frontend's origin;
 from __future__ import annotations
 
 import logging
+import random
 import time
 from typing import Any, Callable
 
@@ -37,15 +38,16 @@ def observe(request: Any, get_response: Callable[[Any], Any]) -> Any:
     """The outermost layer: request ids on every log line, one access log line, the 4xx/5xx
     and revalidation metrics by route, a trace subsegment on Lambda. Logs no header, no
     query string, no body: the user id comes from `identity` once the token is verified."""
-    context = getattr(request, "context", None) or {}
-    lambda_context = getattr(request, "lambda_context", None)
+    context = request.context or {}
+    lambda_context = request.lambda_context
     route = f"{request.method} {request.path}"  # Chalice's path is the route template
     started = time.perf_counter()
-    with observability.invocation(
+    cold = observability.begin(
         context.get("requestId"),
         getattr(lambda_context, "aws_request_id", None),
         getattr(lambda_context, "function_name", None),
-    ) as info:
+    )
+    try:
         tracer = observability.tracer()
         if tracer is None:
             response = get_response(request)
@@ -56,17 +58,20 @@ def observe(request: Any, get_response: Callable[[Any], Any]) -> Any:
                 subsegment.put_annotation("status", response.status_code)
         status = response.status_code
         observability.http_answer(route, status)
-        if (request.headers or {}).get("if-none-match"):
-            outcome = "not_modified" if status == 304 else "modified"
-            observability.cache_revalidation(route, outcome)
-        observability.access_line(
-            method=request.method,
-            route=route,
-            path=context.get("path", request.path),  # as requested (ids, no query string)
-            status=status,
-            duration_ms=round((time.perf_counter() - started) * 1000, 1),
-            cold_start=info["cold_start"],
-        )
+        if request.headers.get("if-none-match"):
+            observability.cache_revalidation(route, "not_modified" if status == 304 else "modified")
+        public_read = status in (200, 304) and response.headers.get("Cache-Control", "").startswith("public")
+        if not public_read or random.random() < observability.public_read_sample_rate():
+            observability.access_line(
+                method=request.method,
+                route=route,
+                path=context.get("path", request.path),  # as requested (ids, no query string)
+                status=status,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+                cold_start=cold,
+            )
+    finally:
+        observability.end()
     return response
 
 
