@@ -96,3 +96,12 @@ def test_share_counts_once_per_channel_per_hour(client, sql, make_user):
     assert sql("SELECT shares_count FROM videos WHERE id = %s", (video["id"],))[0]["shares_count"] == 2
     rows = sql("SELECT channel FROM video_shares ORDER BY channel")
     assert [r["channel"] for r in rows] == ["telegram", "whatsapp"]
+
+
+def test_behind_cloudfront_viewers_are_told_apart_by_their_own_address():
+    from chalicelib.chalice_app.viewer import client_address
+
+    edge = {"sourceIp": "130.176.0.1"}  # what API Gateway sees behind CloudFront
+    assert client_address({"cloudfront-viewer-address": "41.90.64.7:51234"}, edge) == "41.90.64.7"
+    assert client_address({"cloudfront-viewer-address": "[2c0f:fe38::1]:443"}, edge) == "2c0f:fe38::1"
+    assert client_address({}, edge) == "130.176.0.1"

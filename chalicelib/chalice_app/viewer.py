@@ -1,7 +1,7 @@
 """The viewer of a request, for counting views and shares once (see engagement.viewer)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from ..engagement.viewer import Viewer, viewer
 from .identity import maybe_signed_in
@@ -16,6 +16,15 @@ def viewer_of(request: Any) -> Viewer:
     return viewer(
         principal.user_id if principal else None,
         request.headers.get(VIEWER_KEY_HEADER.lower()),
-        identity.get("sourceIp"),
+        client_address(request.headers, identity),
         request.headers.get("user-agent") or identity.get("userAgent"),
     )
+
+
+def client_address(headers: Any, identity: dict) -> Optional[str]:
+    """The viewer's address: behind CloudFront (edge stack) the address API Gateway sees is
+    the edge's, so CloudFront's `CloudFront-Viewer-Address` ("ip:port") comes first."""
+    forwarded = headers.get("cloudfront-viewer-address")
+    if forwarded:
+        return forwarded.rsplit(":", 1)[0].strip("[]")
+    return identity.get("sourceIp")
