@@ -239,3 +239,14 @@ def test_every_route_of_the_app_is_served_by_a_behaviour_that_fits_it(distributi
                 assert not any(reader in source for reader in IDENTITY_READERS), template_path
             checked += 1
     assert checked >= 8  # the public lists really are behind the shared behaviours
+
+
+def test_every_api_answer_gets_cors_even_the_gateways_own_errors(template, distribution):
+    behaviours = [distribution["DefaultCacheBehavior"], *distribution["CacheBehaviors"]]
+    api = [b for b in behaviours if b["TargetOriginId"] == "api"]
+    assert api and all(b.get("ResponseHeadersPolicyId") == {"Ref": "ApiResponseHeadersPolicy"} for b in api)
+    cors = template["Resources"]["ApiResponseHeadersPolicy"]["Properties"][
+        "ResponseHeadersPolicyConfig"]["CorsConfig"]
+    assert cors["AccessControlAllowOrigins"]["Items"] == [{"Ref": "FrontendOrigin"}]
+    assert cors["OriginOverride"] is False  # the app's own CORS headers win
+    assert {"ETag", "Retry-After"} <= set(cors["AccessControlExposeHeaders"]["Items"])
