@@ -196,7 +196,7 @@ def like_storm(url: str) -> None:
     requests = [(fan, tokens[fan]) for fan in fans] + [
         (fan, tokens[fan]) for fan in rng.choices(fans, k=DUPLICATES)]
     rng.shuffle(requests)
-    print(f"like storm: {len(requests):,} PUT like requests ({FANS:,} distinct fans,"
+    print(f"like storm: {len(requests):,} PUT like requests ({len(fans):,} distinct fans,"
           f" {DUPLICATES:,} duplicates/retries) on one video, {THREADS} threads")
 
     results = {}

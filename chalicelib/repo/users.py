@@ -73,7 +73,10 @@ def ensure_profile(user_id: str, claims: Dict[str, Any]) -> None:
                 return
         raise RuntimeError(f"could not create a profile for {user_id}")
 
-    db.in_transaction(work)
+    # A known user (every user but a new one) costs one autocommitted statement, not a
+    # BEGIN / SELECT / COMMIT: this runs on each user's first request in every environment.
+    if db.fetch_one("SELECT 1 AS found FROM users WHERE id = %s", (user_id,)) is None:
+        db.in_transaction(work)
     with _known_lock:
         if len(_known_ids) >= _KNOWN_MAX:
             _known_ids.clear()
