@@ -63,12 +63,52 @@ def close() -> None:
         conn.close()
 
 
-def _is_connection_error(exc: BaseException) -> bool:
+# SQLSTATEs that mean the session itself is gone: class 08 (connection exception) and the
+# server shutting down or refusing (admin_shutdown, crash_shutdown, cannot_connect_now).
+_SESSION_GONE = ("57P01", "57P02", "57P03")
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """Whether `exc` means this environment's connection is unusable (so reconnect).
+
+    Not every OperationalError does: DeadlockDetected, SerializationFailure, LockNotAvailable
+    and QueryCanceled subclass it yet leave a healthy connection that must be kept.
+    """
     import psycopg
 
-    return isinstance(exc, psycopg.OperationalError) and not isinstance(
-        exc, psycopg.errors.QueryCanceled
+    if not isinstance(exc, psycopg.OperationalError):
+        return False
+    conn = _local.conn
+    if conn is None or conn.closed or conn.broken:
+        return True
+    state = exc.sqlstate
+    return state is None or state.startswith("08") or state in _SESSION_GONE
+
+
+def _retryable_conflict(exc: BaseException) -> bool:
+    """A deadlock or serialization failure that rolled back a whole unit of work.
+
+    Retried once: Postgres picks one victim and lets the other transaction finish, so the
+    second attempt usually succeeds; it is safe because a unit is one statement or one
+    transaction and writes are idempotent. Only when the connection is idle again (the whole
+    unit rolled back): inside an outer transaction a retry of the inner part would be wrong.
+    """
+    import psycopg
+    from psycopg.pq import TransactionStatus
+
+    conn = _local.conn
+    return (
+        isinstance(exc, (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure))
+        and conn is not None
+        and not conn.closed
+        and conn.info.transaction_status == TransactionStatus.IDLE
     )
+
+
+def _timed_out(exc: BaseException) -> bool:
+    import psycopg
+
+    return isinstance(exc, psycopg.errors.QueryCanceled)
 
 
 def run(work: Callable[[Any], T]) -> T:
@@ -76,24 +116,35 @@ def run(work: Callable[[Any], T]) -> T:
 
     A warm environment may hold a connection the pooler or server closed while it slept. The
     retry is safe because every unit of work is one statement or one transaction, and every
-    write is idempotent.
+    write is idempotent. A deadlock or serialization failure is retried once on the same
+    connection; a statement timeout is a 503; other errors propagate, the connection kept.
     """
     reused = _local.conn is not None
     try:
         return work(connection())
     except Exception as exc:
-        if not _is_connection_error(exc):
+        if _timed_out(exc):
+            raise _timeout_error() from exc
+        if _connection_lost(exc):
+            close()
+            if not reused:
+                raise ServiceUnavailable("Database unavailable") from exc
+        elif not _retryable_conflict(exc):
             raise
-        close()
-        if not reused:
-            raise ServiceUnavailable("Database unavailable") from exc
     try:
         return work(connection())
     except Exception as exc:
-        if _is_connection_error(exc):
+        if _timed_out(exc):
+            raise _timeout_error() from exc
+        if _connection_lost(exc):
             close()
             raise ServiceUnavailable("Database unavailable") from exc
         raise
+
+
+def _timeout_error() -> ServiceUnavailable:
+    ms = settings().db_statement_timeout_ms
+    return ServiceUnavailable(f"The database took too long to answer (over {ms} ms); try again shortly")
 
 
 def fetch_all(sql: str, params: Sequence[Any] | dict = ()) -> list:

@@ -159,8 +159,13 @@ def uuid_param(value: str, name: str = "id") -> str:
         raise BadRequest(f"'{name}' must be a UUID") from None
 
 
+# Deeper than any body a route accepts; bounds the walk below and json.loads' recursion.
+MAX_JSON_DEPTH = 32
+
+
 def json_body(request: Any, *, max_bytes: int = 64 * 1024) -> Dict[str, Any]:
-    """The request's JSON object body; malformed JSON or a non-object is a 400."""
+    """The request's JSON object body; malformed JSON, a non-object, nesting deeper than
+    MAX_JSON_DEPTH or text Postgres cannot store (NUL, lone surrogates) is a 400."""
     raw = request.raw_body or b""
     if len(raw) > max_bytes:
         raise BadRequest("Request body too large")
@@ -168,21 +173,40 @@ def json_body(request: Any, *, max_bytes: int = 64 * 1024) -> Dict[str, Any]:
         return {}
     try:
         body = json.loads(raw)
+    except RecursionError:
+        raise BadRequest(f"Request body is nested too deeply (at most {MAX_JSON_DEPTH} levels)") from None
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("Request body must be valid JSON") from None
     if not isinstance(body, dict):
         raise BadRequest("Request body must be a JSON object")
-    if _has_nul(body):
-        # JSON may carry NUL characters (\u0000); Postgres text cannot store them.
-        raise BadRequest("Text may not contain NUL characters")
+    _check_storable(body)
     return body
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+def _check_storable(body: Dict[str, Any]) -> None:
+    """Walk the body without recursion: every string (keys too) must be storable text.
+
+    JSON may carry "\\u0000" (Postgres text cannot store NUL) and "\\ud800" (a lone surrogate
+    that json.loads accepts but UTF-8, hence psycopg, cannot encode)."""
+    stack = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)) and depth > MAX_JSON_DEPTH:
+            raise BadRequest(f"Request body is nested too deeply (at most {MAX_JSON_DEPTH} levels)")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                _check_text(key)
+                stack.append((item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            _check_text(value)
+
+
+def _check_text(text: str) -> None:
+    if "\x00" in text:
+        raise BadRequest("Text may not contain NUL characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest("Text must be valid Unicode (no lone surrogates such as \\ud800)") from None

@@ -200,3 +200,54 @@ def test_rs256_token_is_refused_when_es256_is_pinned(client, settings_env, jwks_
     settings_env(JWT_ALGORITHM="ES256", JWT_JWKS_URL=url)
     token = jwt.encode(_claims(), keys.rsa_key, algorithm="RS256", headers={"kid": "rsa-1"})
     assert _me(client, {"Authorization": f"Bearer {token}"})[0] == 401
+
+
+_PROFILE = "SELECT username, email, full_name, avatar_url FROM users WHERE id = %s"
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"user_metadata": {"full_name": {"first": "Amina"}, "avatar_url": ["https://x.test/a.png"]}},
+        {"name": {"x": 1}, "email": {"address": "a@b.ke"}, "preferred_username": ["amina"]},
+        {"user_metadata": {"full_name": "Ami\u0000na", "username": "ami\u0000na"}, "email": "ami\u0000na@example.ke"},
+        {"user_metadata": {"full_name": "Amina \ud800", "username": "amina\udfff"}, "name": "\udc00"},
+        {"email": "amina\ud800@example.ke", "user_metadata": {"avatar_url": "https://cdn.test/\ud800.png"}},
+        {"user_metadata": {"full_name": "A" * 100_000, "avatar_url": "https://cdn.test/" + "a" * 5000}},
+        {"user_metadata": "not an object", "email": "x" * 250 + "@example.ke"},
+    ],
+)
+def test_hostile_profile_claims_still_give_a_profile_and_a_sane_row(client, sql, claims):
+    sub = str(uuid.uuid4())
+    headers = auth_headers(sub, **claims)
+    for _ in range(2):  # and again: the profile exists, every request works
+        status, body = _me(client, headers)
+        assert status == 200, body
+    [row] = sql(_PROFILE, (sub,))
+    for value in row.values():
+        assert value is None or (isinstance(value, str) and "\x00" not in value)
+        if value is not None:
+            value.encode("utf-8")  # storable, no lone surrogates
+    assert row["full_name"] is None or len(row["full_name"]) <= 100
+    assert len(row["email"]) <= 254 and "@" in row["email"]
+    assert row["avatar_url"] is None or row["avatar_url"].startswith("https://") and len(row["avatar_url"]) <= 2048
+    assert 3 <= len(row["username"]) <= 30
+
+
+def test_clean_profile_claims_are_kept_and_unsafe_ones_dropped(client, sql):
+    sub = str(uuid.uuid4())
+    claims = {"email": "amina@example.ke", "name": "Amina \ud800Njeri\u0000",
+              "user_metadata": {"avatar_url": "https://cdn.example.ke/a.png", "username": "Amina_K"}}
+    assert _me(client, auth_headers(sub, **claims))[0] == 200
+    assert sql(_PROFILE, (sub,)) == [{"username": "amina_k", "email": "amina@example.ke",
+                                      "full_name": "Amina Njeri", "avatar_url": "https://cdn.example.ke/a.png"}]
+    sub2 = str(uuid.uuid4())
+    long_name = "N" * 150
+    claims = {"user_metadata": {"full_name": long_name, "avatar_url": "http://cdn.example.ke/a.png"}}
+    assert _me(client, auth_headers(sub2, **claims))[0] == 200
+    [row] = sql(_PROFILE, (sub2,))
+    assert row["full_name"] == "N" * 100 and row["avatar_url"] is None
+    for bad_url in ("javascript:alert(1)", "https://", "https://x.test/a b.png", "data:image/png;base64,AAA"):
+        sub3 = str(uuid.uuid4())
+        assert _me(client, auth_headers(sub3, user_metadata={"avatar_url": bad_url}))[0] == 200
+        assert sql(_PROFILE, (sub3,))[0]["avatar_url"] is None, bad_url

@@ -1,6 +1,7 @@
 """The per-environment connection: reused while warm, re-opened after a failure."""
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -51,13 +52,138 @@ def test_each_thread_gets_its_own_connection():
     assert len(set(pids)) == 3
 
 
-def test_statement_timeout_cancels_long_queries(settings_env):
+def test_statement_timeout_cancels_long_queries_as_a_503_and_keeps_the_connection(settings_env):
     import psycopg
 
     settings_env(DB_STATEMENT_TIMEOUT_MS="100")
     db.close()
-    with pytest.raises(psycopg.errors.QueryCanceled):
+    pid = _backend_pid()
+    with pytest.raises(ServiceUnavailable, match="took too long") as raised:
         db.fetch_one("SELECT pg_sleep(2)")
+    assert isinstance(raised.value.__cause__, psycopg.errors.QueryCanceled)
+    assert _backend_pid() == pid  # a cancelled statement leaves a healthy session
+
+
+def test_a_statement_timeout_through_http_is_a_503(client, settings_env, make_user, database_url):
+    # Another session holds the users table locked: the route's read waits past the timeout
+    # and answers 503 with a detail, not a 500.
+    import psycopg
+
+    user = make_user()
+    settings_env(DB_STATEMENT_TIMEOUT_MS="200")
+    db.close()
+    with psycopg.connect(database_url) as locker:
+        locker.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+        answer = client.http.get(f"/v1/users/{user['id']}")
+        locker.rollback()
+    assert answer.status_code == 503, answer.body
+    assert "took too long" in json.loads(answer.body)["detail"]
+
+
+_RAISE = "DO $$ BEGIN RAISE EXCEPTION 'provoked' USING ERRCODE = %s; END $$"
+
+
+@pytest.mark.parametrize("sqlstate", ["40P01", "40001"])  # deadlock, serialization failure
+def test_a_conflict_is_retried_once_on_the_same_connection(sqlstate):
+    pid = _backend_pid()
+    calls = []
+
+    def unit(conn):
+        calls.append(conn.info.backend_pid)
+        if len(calls) == 1:
+            conn.execute(_RAISE.replace("%s", f"'{sqlstate}'"))
+        return conn.execute("SELECT 1 AS one").fetchone()["one"]
+
+    assert db.in_transaction(unit) == 1
+    assert calls == [pid, pid]
+    assert _backend_pid() == pid
+
+
+def test_a_conflict_twice_propagates_and_keeps_the_connection():
+    import psycopg
+
+    pid = _backend_pid()
+    calls = []
+
+    def unit(conn):
+        calls.append(1)
+        conn.execute(_RAISE.replace("%s", "'40P01'"))
+
+    with pytest.raises(psycopg.errors.DeadlockDetected):
+        db.in_transaction(unit)
+    assert len(calls) == 2
+    assert _backend_pid() == pid
+
+
+def test_a_lock_timeout_propagates_unretried_and_keeps_the_connection():
+    import psycopg
+
+    pid = _backend_pid()
+    calls = []
+
+    def unit(conn):
+        calls.append(1)
+        conn.execute(_RAISE.replace("%s", "'55P03'"))
+
+    with pytest.raises(psycopg.errors.LockNotAvailable):
+        db.in_transaction(unit)
+    assert len(calls) == 1
+    assert _backend_pid() == pid
+
+
+def test_a_real_deadlock_between_two_connections_keeps_the_environments_connection(sql, database_url):
+    """Two transactions lock two rows in opposite order; the server kills one of them."""
+    import psycopg
+
+    sql("CREATE TABLE IF NOT EXISTS deadlock_probe (id int PRIMARY KEY)")
+    sql("INSERT INTO deadlock_probe VALUES (1), (2) ON CONFLICT DO NOTHING")
+    pid = _backend_pid()
+    other = psycopg.connect(database_url)
+    other_locked, mine_locked = threading.Event(), threading.Event()
+    outcome = {}
+
+    def rival():
+        try:
+            other.execute("SET deadlock_timeout = '10s'")  # so this environment is the victim
+            other.execute("SELECT 1 FROM deadlock_probe WHERE id = 2 FOR UPDATE")
+            other_locked.set()
+            mine_locked.wait(5)
+            other.execute("SELECT 1 FROM deadlock_probe WHERE id = 1 FOR UPDATE")
+            other.commit()
+            outcome["rival"] = "committed"
+        except psycopg.errors.DeadlockDetected:
+            other.rollback()
+            outcome["rival"] = "deadlock"
+
+    attempts = []
+
+    def unit(conn):
+        attempts.append(1)
+        conn.execute("SET LOCAL deadlock_timeout = '50ms'")
+        conn.execute("SELECT 1 FROM deadlock_probe WHERE id = 1 FOR UPDATE")
+        if len(attempts) == 1:
+            other_locked.wait(5)
+            mine_locked.set()
+        conn.execute("SELECT 1 FROM deadlock_probe WHERE id = 2 FOR UPDATE")
+        return "done"
+
+    thread = threading.Thread(target=rival)
+    thread.start()
+    try:
+        try:
+            db.in_transaction(unit)
+            outcome["mine"] = "committed"
+        except psycopg.errors.DeadlockDetected:
+            outcome["mine"] = "deadlock"
+        thread.join(10)
+    finally:
+        other.close()
+        sql("DROP TABLE deadlock_probe")
+    # This environment was the victim: its unit was rolled back and retried once on the same
+    # session, after the rival (now unblocked) committed.
+    assert outcome == {"mine": "committed", "rival": "committed"}
+    assert len(attempts) == 2
+    assert _backend_pid() == pid
 
 
 def test_unreachable_database_is_a_503(settings_env):

@@ -161,3 +161,23 @@ def test_following_feed_lists_followed_creators_newest_first(client, make_user, 
     assert ids(deep) == newest_first(theirs)[6:]
     assert response.headers["Cache-Control"] == "private, no-store"
     assert client.http.get("/social/feed/following").status_code == 401
+
+
+def test_following_feed_offset_is_capped_at_ten_thousand(client, make_user, sql):
+    # Each followed user's newest limit+offset rows are read before merging: a huge offset
+    # would scan every video of everyone followed.
+    me, star = make_user(), make_user()
+    follow(sql, me["id"], star["id"])
+    theirs = insert_videos(sql, star["id"], 3)
+    headers = auth_headers(me["id"])
+    response = client.http.get("/social/feed/following?offset=1000000", headers=headers)
+    assert response.status_code == 400
+    detail = json.loads(response.body)["detail"]
+    assert "10000" in detail and "/v1/me/feed" in detail
+    assert client.http.get("/social/feed/following?offset=10001", headers=headers).status_code == 400
+    at_cap = client.http.get("/social/feed/following?offset=10000", headers=headers)
+    assert at_cap.status_code == 200 and json.loads(at_cap.body) == []
+    assert ids(json.loads(client.http.get("/social/feed/following?offset=2", headers=headers).body)) \
+        == newest_first(theirs)[2:]
+    # The global feed keeps its own, larger cap.
+    assert client.http.get("/videos/feed?offset=10001").status_code == 200

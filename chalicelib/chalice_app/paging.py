@@ -13,6 +13,9 @@ CURSOR_MAX_LIMIT = 50  # contract section 3: limit=<1..50>, larger values are cl
 CURSOR_DEFAULT_LIMIT = 20
 # OFFSET costs a walk over every skipped index entry; past this, /v1 cursors are the way.
 MAX_OFFSET = 1_000_000
+# The following feed reads limit+offset rows of EACH followed user before merging, so its
+# offset costs far more than a global one; deeper than this, /v1/me/feed's cursor pages.
+FOLLOWING_MAX_OFFSET = 10_000
 _TAG = re.compile(r"\w{1,64}")
 
 
@@ -20,10 +23,10 @@ def limit(request: Any, default: int, maximum: int) -> int:
     return int_param(request, "limit", default, minimum=1, maximum=maximum)
 
 
-def offset(request: Any) -> int:
+def offset(request: Any, maximum: int = MAX_OFFSET, instead: str = "the /v1 cursor routes") -> int:
     value = int_param(request, "offset", 0, minimum=0)
-    if value > MAX_OFFSET:
-        raise BadRequest(f"'offset' must be at most {MAX_OFFSET}; page with the /v1 cursor routes")
+    if value > maximum:
+        raise BadRequest(f"'offset' must be at most {maximum}; page with {instead}")
     return value
 
 

@@ -51,7 +51,8 @@ def following_feed():
     request = bp.current_request
     principal = signed_in(request)
     limit = paging.limit(request, 20, paging.COMPAT_MAX_LIMIT)
-    return private_json(feed.following_offset(principal.user_id, limit, paging.offset(request)))
+    offset = paging.offset(request, paging.FOLLOWING_MAX_OFFSET, "/v1/me/feed's cursor")
+    return private_json(feed.following_offset(principal.user_id, limit, offset))
 
 
 # ---- cursor pages and profiles (contract section 3) ---------------------------------------

@@ -75,6 +75,8 @@ def op(
 UUID_SCHEMA = {"type": "string", "format": "uuid"}
 LIMIT_COMPAT = query_param("limit", {"type": "integer", "minimum": 1, "default": 20}, "Values over 100 are clamped.")
 OFFSET = query_param("offset", {"type": "integer", "minimum": 0, "maximum": 1_000_000, "default": 0})
+FOLLOWING_OFFSET = query_param("offset", {"type": "integer", "minimum": 0, "maximum": 10_000, "default": 0},
+                               "Deeper pages: /v1/me/feed's cursor")
 LIMIT_CURSOR = query_param("limit", {"type": "integer", "minimum": 1, "default": 20}, "Values over 50 are clamped.")
 CURSOR = query_param("cursor", {"type": "string"}, "`next_cursor` of the previous page; absent for the first.")
 IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
@@ -154,7 +156,7 @@ OPERATIONS: Dict[Tuple[str, str], dict] = {
         auth="required", params=[user_id()], errors=(404,),
     ),
     ("GET", "/social/feed/following"): op("Videos of the people I follow (offset pages)", "people",
-                                          videos_array(), auth="required", params=[LIMIT_COMPAT, OFFSET]),
+                                          videos_array(), auth="required", params=[LIMIT_COMPAT, FOLLOWING_OFFSET]),
     ("GET", "/v1/feed"): op("Feed, newest first", "feed", ref("VideoPage"), cacheable=True,
                             params=[CURSOR, LIMIT_CURSOR]),
     ("GET", "/v1/videos/{id}"): op(

@@ -1,11 +1,10 @@
 """SQL for the users table."""
 from __future__ import annotations
 
-import re
 import threading
 from typing import Any, Dict, Optional
 
-from .. import db
+from .. import db, profile_claims
 
 # Ids whose profile row is known to exist in this execution environment; saves a statement
 # per signed-in request after the first.
@@ -26,49 +25,36 @@ ON CONFLICT DO NOTHING
 """
 
 
-def _username_from(claims: Dict[str, Any], user_id: str) -> str:
-    meta = claims.get("user_metadata") or {}
-    for candidate in (
-        meta.get("username") if isinstance(meta, dict) else None,
-        claims.get("preferred_username"),
-        (claims.get("email") or "").split("@")[0],
-    ):
-        if isinstance(candidate, str):
-            cleaned = re.sub(r"[^a-z0-9_]", "", candidate.lower())[:30]
-            if len(cleaned) >= 3:
-                return cleaned
-    return "user_" + user_id.replace("-", "")[:10]
-
-
 def ensure_profile(user_id: str, claims: Dict[str, Any]) -> None:
     """Make a profile row for a valid token whose `sub` has none yet (first use).
 
     A password hash of '!' can never match, so the old backend's login cannot use it.
-    Conflicts on username or email fall back to values derived from the id.
+    Conflicts on username or email fall back to values derived from the id. The claims are
+    user-editable: only clean text of sane length is kept (profile_claims).
     """
     if user_id in _known_ids:
         return
-    meta = claims.get("user_metadata") if isinstance(claims.get("user_metadata"), dict) else {}
-    email = claims.get("email") if isinstance(claims.get("email"), str) else None
     suffix = user_id.replace("-", "")
+    fallback_email = f"{suffix}@users.trendke.invalid"
+    candidates = profile_claims.username_candidates(claims)
     attempts = [
-        {"username": _username_from(claims, user_id), "email": email or f"{suffix}@users.trendke.invalid"},
-        {"username": "user_" + suffix[:20], "email": f"{suffix}@users.trendke.invalid"},
+        {
+            "username": candidates[0] if candidates else "user_" + suffix[:10],
+            "email": profile_claims.email(claims.get("email")) or fallback_email,
+        },
+        {"username": "user_" + suffix[:20], "email": fallback_email},
     ]
+    fields = {
+        "id": user_id,
+        "full_name": profile_claims.full_name(claims),
+        "avatar_url": profile_claims.avatar_url(profile_claims.metadata(claims).get("avatar_url")),
+    }
 
     def work(conn: Any) -> None:
         if conn.execute("SELECT 1 FROM users WHERE id = %s", (user_id,)).fetchone():
             return
         for attempt in attempts:
-            conn.execute(
-                _INSERT_PROFILE,
-                {
-                    "id": user_id,
-                    "full_name": (meta or {}).get("full_name") or claims.get("name"),
-                    "avatar_url": (meta or {}).get("avatar_url"),
-                    **attempt,
-                },
-            )
+            conn.execute(_INSERT_PROFILE, {**fields, **attempt})
             if conn.execute("SELECT 1 FROM users WHERE id = %s", (user_id,)).fetchone():
                 return
         raise RuntimeError(f"could not create a profile for {user_id}")

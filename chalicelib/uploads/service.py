@@ -8,7 +8,7 @@ from datetime import timedelta
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .. import db, media
+from .. import db, media, ratelimit
 from ..config import settings
 from ..errors import Conflict, TooManyRequests
 from ..repo import uploads as repo
@@ -86,6 +86,9 @@ def start_upload(user_id: str, req: UploadRequest, idempotency_key: Optional[str
                 if existing["status"] != "pending" or existing["deleted_at"] is not None:
                     raise Conflict("Idempotency-Key belongs to an upload that is no longer pending")
                 return str(existing["id"]), False
+        # After the replay answer: a retried key must not use up the allowance. A refusal
+        # below rolls the transaction back, the hit with it.
+        ratelimit.check(conn, user_id, "upload")
         _check_limits(conn, user_id)
         repo.insert_pending(
             conn,

@@ -272,3 +272,28 @@ def test_concurrent_starts_cannot_both_pass_the_pending_limit(uploads_env, make_
         t.join(30)
     assert sorted(outcomes) == ["429"] * 4 + ["created"] * 2
     assert len(_video_rows(sql)) == 2
+
+
+def test_a_lone_surrogate_in_the_title_is_400_and_writes_nothing(start_upload, make_user, sql):
+    status, body, _ = start_upload(make_user(), {**GOOD, "title": "x \udfff"})
+    assert status == 400 and "surrogate" in body["detail"]
+    status, body, _ = start_upload(make_user(), {**GOOD, "hashtags": ["ok", "\ud800"]})
+    assert status == 400 and "surrogate" in body["detail"]
+    assert _video_rows(sql) == []
+
+
+def test_the_upload_rate_limit_answers_429_with_retry_after(start_upload, make_user, sql, settings_env):
+    # The pending and daily caps raised, so only RATE_LIMITS' upload=2/600 can refuse.
+    settings_env(RATE_LIMITS="upload=2/600", UPLOAD_MAX_PENDING="50", UPLOAD_DAILY_CAP="50")
+    user = make_user()
+    key = {"Idempotency-Key": "rl-1"}
+    assert start_upload(user, GOOD, key)[0] == 201
+    # A replayed key answers for the same video and does not use up the allowance.
+    for _ in range(3):
+        assert start_upload(user, GOOD, key)[0] == 200
+    assert start_upload(user, GOOD)[0] == 201
+    status, body, headers = start_upload(user, GOOD)
+    assert status == 429 and "upload" in body["detail"]
+    assert 0 < int(headers["Retry-After"]) <= 600
+    assert len(_video_rows(sql)) == 2
+    assert start_upload(make_user(), GOOD)[0] == 201  # per user
