@@ -3,33 +3,29 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import threading
+from urllib.parse import urlsplit
 
-from chalicelib import config
-from devtools import local_server
+from tests.support.live_server import live_server
 
 
 def test_concurrent_requests_share_one_connection_per_environment(database_url, sql):
     # Only this server's connections: an earlier test's server (test_loadtest) may still hold
     # its environments' connections.
     started = sql("SELECT now() AS t")[0]["t"]
-    saved = dict(os.environ)
-    server = local_server.build("127.0.0.1", 0, stage="dev", environments=4)
-    port = server.server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     statuses = []
 
-    def client() -> None:
-        for _ in range(10):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            conn.request("GET", "/health")
-            response = conn.getresponse()
-            statuses.append((response.status, json.loads(response.read())["database"]))
-            conn.close()
+    with live_server(environments=4) as base_url:
+        port = urlsplit(base_url).port
 
-    try:
+        def client() -> None:
+            for _ in range(10):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("GET", "/health")
+                response = conn.getresponse()
+                statuses.append((response.status, json.loads(response.read())["database"]))
+                conn.close()
+
         workers = [threading.Thread(target=client) for _ in range(12)]
         for w in workers:
             w.start()
@@ -40,11 +36,5 @@ def test_concurrent_requests_share_one_connection_per_environment(database_url, 
             " WHERE application_name = 'trendke-api' AND datname = current_database()"
             " AND backend_start >= %s", (started,)
         )[0]["n"]
-    finally:
-        server.shutdown()
-        server.server.server_close()
-        os.environ.clear()
-        os.environ.update(saved)
-        config.reset()
     assert statuses == [(200, "connected")] * 120
     assert 1 <= open_connections <= 4

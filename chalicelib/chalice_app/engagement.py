@@ -10,7 +10,7 @@ from ..engagement import comments, likes, views
 from ..errors import BadRequest
 from ..http import json_body, private_json, uuid_param
 from .identity import signed_in
-from .viewer import viewer_of
+from .viewer import issued_key_headers, viewer_of
 
 bp = Blueprint(__name__)
 
@@ -81,8 +81,7 @@ def v1_view(id: str):
     watch_ms = views.clean_watch_ms(json_body(request).get("watch_ms"))
     viewer = viewer_of(request)
     counted = views.count_view(video_id, viewer, watch_ms)
-    headers = {"X-Viewer-Key": viewer.issued_key} if viewer.issued_key else None
-    return private_json({"counted": counted}, headers=headers)
+    return private_json({"counted": counted}, headers=issued_key_headers(viewer))
 
 
 @bp.route("/v1/videos/{id}/shares", methods=["POST"])
@@ -92,5 +91,5 @@ def v1_share(id: str):
     channel = views.clean_channel(json_body(request).get("channel"))
     viewer = viewer_of(request)
     answer = views.count_share(video_id, viewer, channel)
-    headers = {"X-Viewer-Key": viewer.issued_key} if viewer.issued_key else None
-    return private_json(answer, status=201 if answer["counted"] else 200, headers=headers)
+    return private_json(answer, status=201 if answer["counted"] else 200,
+                        headers=issued_key_headers(viewer))

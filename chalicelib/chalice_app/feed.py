@@ -14,7 +14,7 @@ from ..http import private_json, public_json, uuid_param
 from . import cache_policies as cache
 from . import paging
 from .identity import maybe_signed_in
-from .viewer import VIEWER_KEY_HEADER, viewer_of
+from .viewer import issued_key_headers, viewer_of
 
 bp = Blueprint(__name__)
 
@@ -51,8 +51,7 @@ def video_detail(video_id):
     view = feed.video_for(uuid_param(video_id, "video_id"), viewer.user_id)
     if view.public:
         views.count_view(view.video["id"], viewer)
-    headers = {VIEWER_KEY_HEADER: viewer.issued_key} if viewer.issued_key else None
-    return private_json(view.video, headers=headers)
+    return private_json(view.video, headers=issued_key_headers(viewer))
 
 
 @bp.route("/videos/{video_id}/comments", methods=["GET"])

@@ -21,22 +21,21 @@ bp = Blueprint(__name__)
 # ---- the old backend's routes (contract section 1) ----------------------------------------
 
 
-@bp.route("/social/followers/{user_id}", methods=["GET"])
-def followers(user_id):
+def _people(user_id: str, listing):
     request = bp.current_request
     user_id = uuid_param(user_id, "user_id")
     limit = paging.limit(request, 20, paging.COMPAT_MAX_LIMIT)
-    people = follow_lists.followers(user_id, limit, paging.offset(request))
-    return public_json(request, people, cache.PEOPLE_LIST)
+    return public_json(request, listing(user_id, limit, paging.offset(request)), cache.PEOPLE_LIST)
+
+
+@bp.route("/social/followers/{user_id}", methods=["GET"])
+def followers(user_id):
+    return _people(user_id, follow_lists.followers)
 
 
 @bp.route("/social/following/{user_id}", methods=["GET"])
 def following(user_id):
-    request = bp.current_request
-    user_id = uuid_param(user_id, "user_id")
-    limit = paging.limit(request, 20, paging.COMPAT_MAX_LIMIT)
-    people = follow_lists.following(user_id, limit, paging.offset(request))
-    return public_json(request, people, cache.PEOPLE_LIST)
+    return _people(user_id, follow_lists.following)
 
 
 @bp.route("/social/is-following/{user_id}", methods=["GET"])

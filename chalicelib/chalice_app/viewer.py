@@ -21,6 +21,12 @@ def viewer_of(request: Any) -> Viewer:
     )
 
 
+def issued_key_headers(viewer: Viewer) -> Optional[dict]:
+    """The answer's header handing a new anonymous viewer its key to send back; None when the
+    viewer already had one (or is signed in)."""
+    return {VIEWER_KEY_HEADER: viewer.issued_key} if viewer.issued_key else None
+
+
 def client_address(headers: Any, identity: dict) -> Optional[str]:
     """The viewer's address: behind CloudFront (edge stack) the address API Gateway sees is
     the edge's, so CloudFront's `CloudFront-Viewer-Address` ("ip:port") comes first."""

@@ -27,30 +27,27 @@ def follow_deltas(conn: Any, follower_id: str, followed_id: str, sign: int) -> N
     )
 
 
-def fresh_video_count(conn: Any, video_id: str, name: str) -> Optional[Dict[str, int]]:
+def _fresh(conn: Any, table: str, deltas: str, key: str, row_id: str, name: str) -> Optional[Dict[str, int]]:
     """{n: the exact count now (folded column + deltas not folded yet), pending: how many
-    unfolded delta rows the video has}; None for an unknown video."""
-    assert name in VIDEO_COUNTS, name
+    unfolded delta rows the row has}; None for an unknown row. Names come from fixed lists."""
     row = conn.execute(
-        f"SELECT coalesce(v.{name}_count, 0) + coalesce(p.n, 0) AS n, p.pending"
-        f" FROM videos v, LATERAL (SELECT sum(d.{name}) AS n, count(*) AS pending"
-        "  FROM video_count_deltas d WHERE d.video_id = v.id) p"
-        " WHERE v.id = %s",
-        (video_id,),
+        f"SELECT coalesce(t.{name}_count, 0) + coalesce(p.n, 0) AS n, p.pending"
+        f" FROM {table} t, LATERAL (SELECT sum(d.{name}) AS n, count(*) AS pending"
+        f"  FROM {deltas} d WHERE d.{key} = t.id) p"
+        " WHERE t.id = %s",
+        (row_id,),
     ).fetchone()
     return None if row is None else {"n": int(row["n"]), "pending": int(row["pending"])}
+
+
+def fresh_video_count(conn: Any, video_id: str, name: str) -> Optional[Dict[str, int]]:
+    assert name in VIDEO_COUNTS, name
+    return _fresh(conn, "videos", "video_count_deltas", "video_id", video_id, name)
 
 
 def fresh_user_count(conn: Any, user_id: str, name: str) -> Optional[Dict[str, int]]:
     assert name in USER_COUNTS, name
-    row = conn.execute(
-        f"SELECT coalesce(u.{name}_count, 0) + coalesce(p.n, 0) AS n, p.pending"
-        f" FROM users u, LATERAL (SELECT sum(d.{name}) AS n, count(*) AS pending"
-        "  FROM user_count_deltas d WHERE d.user_id = u.id) p"
-        " WHERE u.id = %s",
-        (user_id,),
-    ).fetchone()
-    return None if row is None else {"n": int(row["n"]), "pending": int(row["pending"])}
+    return _fresh(conn, "users", "user_count_deltas", "user_id", user_id, name)
 
 
 # One batch: take the oldest deltas nobody else holds, delete them and add their sums to the
