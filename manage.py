@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """TrendKe's command line for the local stack and operators.
 
-    python manage.py migrate | seed-demo | token USER_ID | db-url | refresh-trending | dev | db-stop
+    python manage.py migrate | reconcile-counters | seed-demo | token USER_ID | db-url
+                     | refresh-trending | dev | db-stop
 
 With DATABASE_URL unset, every command uses the embedded Postgres in .local/pgdata.
 """
@@ -59,6 +60,26 @@ def migrate() -> None:
     with _connect(_database_url()) as conn:
         applied = run_migrations(conn)
     click.echo(f"applied: {', '.join(applied)}" if applied else "database is up to date")
+
+
+@cli.command("reconcile-counters")
+@click.option("--batch", default=1_000, show_default=True, help="Rows locked per transaction.")
+def reconcile_counters(batch: int) -> None:
+    """Recompute every videos.*_count and users.followers/following_count from the event rows.
+
+    Batches of short transactions (safe while both backends write); prints the drift found.
+    """
+    from chalicelib.engagement import reconcile
+
+    _database_url()
+    for kind, table in (("video", "videos"), ("user", "users")):
+        with click.progressbar(length=max(reconcile.row_estimate(kind), 1), label=table,
+                               file=click.get_text_stream("stderr")) as bar:
+            drift = reconcile.reconcile_all(kind, batch=batch, progress=bar.update)
+        click.echo(f"{table}: {drift.checked:,} rows checked, {drift.drifted:,} drifted")
+        for name, off in sorted(drift.counters.items()):
+            click.echo(f"  {name}_count: {off['rows']:,} rows off by {off['abs']:,} in all"
+                       f" (net {off['net']:+,}: expected - stored)")
 
 
 @cli.command("seed-demo")
@@ -128,13 +149,30 @@ def _every(seconds: float, name: str, job, stop: threading.Event) -> None:
 
 def _start_schedules(stop: threading.Event) -> None:
     """The deployed schedules, faster: counts and trending stay fresh while you click around."""
-    from chalicelib.engagement import counters
+    from chalicelib.engagement import counters, reconcile
     from chalicelib.trending import writer
     from chalicelib.uploads import lifecycle
 
     _every(10, "counter fold", counters.fold, stop)
+    _every(600, "counter reconcile", reconcile.reconcile_recent, stop)
     _every(60, "trending refresh", writer.refresh, stop)
     _every(600, "uploads sweep", lifecycle.sweep, stop)
+
+
+def _reset_stale_demo_database() -> None:
+    """A local demo database made before the API ran on the live schema (its comments in
+    `content`) cannot be migrated to it: it only holds demo data, so it is made anew."""
+    if os.environ.get("DATABASE_URL"):
+        return  # never touch a database the operator named
+    from devtools import local_db
+
+    with _connect(_database_url()) as conn:
+        stale = conn.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = 'public'"
+            " AND table_name = 'video_comments' AND column_name = 'content'").fetchone()
+    if stale:
+        click.echo("local demo database predates the live schema: making it anew")
+        local_db.ensure_database(local_db.embedded_admin_url(), "trendke", recreate=True)
 
 
 @cli.command()
@@ -149,6 +187,7 @@ def dev(host: str, port: int, environments: int) -> None:
     # One folder for the refresh here and the server's reads, whatever the server's cwd.
     os.environ.setdefault("TRENDING_LOCAL_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), ".local", "trending-store"))
     config.reset()
+    _reset_stale_demo_database()
     ctx.invoke(migrate)
     ctx.invoke(seed_demo, users=200, videos=2_000, likes=20_000, comments=4_000, follows=3_000, if_empty=True)
     ctx.invoke(refresh_trending)

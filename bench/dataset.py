@@ -37,7 +37,7 @@ _EVENTS = """
     INSERT INTO {table} (video_id, user_id, viewer_key, hour, {extra_col} created_at)
     SELECT video_id, user_id, 'bench-' || g, date_trunc('hour', at, 'UTC'), {extra_val} at
     FROM (SELECT p.g, v.id AS video_id, u.id AS user_id,
-                 v.created_at + power(random(), 4) * (%(clock)s - v.created_at) AS at
+                 (v.created_at + power(random(), 4) * (%(clock)s - v.created_at)) AT TIME ZONE 'UTC' AS at
           FROM picks p JOIN v USING (k)
           LEFT JOIN u ON p.g %% 3 = 0 AND u.k = 1 + p.g %% (SELECT count(*) FROM u)
           OFFSET 0) e"""

@@ -68,17 +68,20 @@ def _window_report(url: str):
     from chalicelib.repo import trending as ranking
 
     with psycopg.connect(url, autocommit=True) as conn:
-        clock = dataset_clock(conn)
+        clock = dataset_clock(conn)  # naive UTC, like the live columns
         since = clock - datetime.timedelta(hours=ranking.WINDOW_HOURS)
+        utc = datetime.timezone.utc
         counts = []
         for source in ranking.EVENT_SOURCES:
             total = conn.execute(f"SELECT count(*) FROM {source.table}").fetchone()[0]
             where = f" AND {source.where}" if source.where else ""
+            bounds = (since, clock) if source.naive else (since.replace(tzinfo=utc), clock.replace(tzinfo=utc))
             recent = conn.execute(f"SELECT count(*) FROM {source.table} WHERE created_at > %s"
-                                  f" AND created_at <= %s{where}", (since, clock)).fetchone()[0]
+                                  f" AND created_at <= %s{where}", bounds).fetchone()[0]
             counts.append(f"{source.table[6:]} {recent:,} of {total:,}")
         plan = conn.execute("EXPLAIN (FORMAT JSON) " + ranking.rank_sql(), {
-            "now": clock, "since": since, "half_life_h": 1.0, "gravity": 1.0,
+            "now": clock.replace(tzinfo=utc), "since": since.replace(tzinfo=utc),
+            "now_utc": clock, "since_utc": since, "half_life_h": 1.0, "gravity": 1.0,
             "global_size": 1, "hashtag_size": 1, "hashtag_lists": 1}).fetchone()[0]
     scans = []
 

@@ -17,6 +17,7 @@ import struct
 import uuid
 from dataclasses import dataclass
 
+from . import timestamps
 from .config import settings
 from .errors import BadRequest, ServiceUnavailable
 
@@ -32,7 +33,7 @@ _MICROSECOND = dt.timedelta(microseconds=1)
 class Position:
     """Where the previous page ended; the next page starts strictly after it."""
 
-    created_at: dt.datetime
+    created_at: dt.datetime  # naive UTC, like the live columns every list is ordered by
     id: str
 
 
@@ -58,7 +59,7 @@ def _tag(scope: str, body: bytes) -> bytes:
 
 
 def encode(scope: str, created_at: dt.datetime, row_id: object) -> str:
-    micros = (created_at - _EPOCH) // _MICROSECOND
+    micros = (timestamps.as_utc(created_at) - _EPOCH) // _MICROSECOND
     body = _BODY.pack(VERSION, micros, uuid.UUID(str(row_id)).bytes)
     return base64.urlsafe_b64encode(body + _tag(scope, body)).rstrip(b"=").decode("ascii")
 
@@ -84,4 +85,4 @@ def decode(scope: str, cursor: str) -> Position:
         created_at = _EPOCH + micros * _MICROSECOND
     except OverflowError:
         raise invalid from None
-    return Position(created_at=created_at, id=str(uuid.UUID(bytes=id_bytes)))
+    return Position(created_at=timestamps.naive_utc(created_at), id=str(uuid.UUID(bytes=id_bytes)))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping
 
+from . import timestamps
 from .media import urls_for
 
 
@@ -30,7 +31,7 @@ def video(row: Mapping[str, Any]) -> Dict[str, Any]:
         "likes_count": row["likes_count"],
         "comments_count": row["comments_count"],
         "shares_count": row["shares_count"],
-        "created_at": row["created_at"].isoformat(),
+        "created_at": timestamps.iso(row["created_at"]),
         "username": row["username"],
         "avatar_url": row["avatar_url"],
         "hls_url": hls_url,
@@ -64,6 +65,6 @@ def comment(row: Mapping[str, Any]) -> Dict[str, Any]:
         "username": row["username"],
         "avatar_url": row["avatar_url"],
         "content": row["content"],
-        "created_at": row["created_at"].isoformat(),
+        "created_at": timestamps.iso(row["created_at"]),
         "parent_id": str(parent_id) if parent_id is not None else None,
     }

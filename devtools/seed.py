@@ -1,6 +1,10 @@
 """Demo data: users, videos with Kenyan-flavoured captions and hashtags, likes, comments and
 follows spread over 30 days. Generated inside Postgres (generate_series), so 100k videos and
-1M likes take seconds, not minutes."""
+1M likes take seconds, not minutes.
+
+The live columns are naive UTC (hence now() AT TIME ZONE 'UTC'). The counter triggers are off
+while the seed inserts, inside its transaction, and the counters are set from the rows at the
+end: a million likes do not become a million deltas for the fold to add up."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,7 +51,7 @@ def _steps(s: SeedSizes) -> List[Tuple[str, str, dict]]:
             SELECT 'demo' || g || '@trendke.example', (%(names)s::text[])[1 + g %% cardinality((%(names)s::text[]))] || '_' || g,
                    initcap((%(names)s::text[])[1 + g %% cardinality((%(names)s::text[]))]) || ' ' || g, '!',
                    'https://i.pravatar.cc/150?u=' || g, 'Demo creator from Kenya',
-                   now() - interval '30 days' - random() * interval '30 days'
+                   (now() AT TIME ZONE 'UTC') - interval '30 days' - random() * interval '30 days'
             FROM generate_series(1, %(n)s) g
             ON CONFLICT DO NOTHING""", {**base, "n": s.users}),
         ("videos", """
@@ -62,31 +66,31 @@ def _steps(s: SeedSizes) -> List[Tuple[str, str, dict]]:
                    'https://res.cloudinary.com/demo/video/upload/so_1/dog.jpg',
                    ARRAY[(%(tags)s::text[])[1 + g %% cardinality((%(tags)s::text[]))],
                          (%(tags)s::text[])[1 + (g / 7) %% cardinality((%(tags)s::text[]))]],
-                   'ready', now() - random() * interval '30 days'
+                   'ready', (now() AT TIME ZONE 'UTC') - random() * interval '30 days'
             FROM generate_series(1, %(n)s) g, u""", {**base, "n": s.videos}),
         ("likes", """
             WITH u AS (SELECT array_agg(id) AS ids FROM users),
                  v AS (SELECT array_agg(id) AS ids, array_agg(created_at) AS ts FROM videos)
             INSERT INTO video_likes (user_id, video_id, created_at)
             SELECT u.ids[1 + floor(random() * cardinality(u.ids))::int], v.ids[k],
-                   least(now(), v.ts[k] + random() * interval '3 days')
+                   least((now() AT TIME ZONE 'UTC'), v.ts[k] + random() * interval '3 days')
             FROM generate_series(1, %(n)s) g, u, v,
                  LATERAL (SELECT 1 + floor(power(random(), 2) * cardinality(v.ids))::int + g * 0 AS k) pick
             ON CONFLICT (user_id, video_id) DO NOTHING""", {"n": s.likes}),
         ("comments", """
             WITH u AS (SELECT array_agg(id) AS ids FROM users),
                  v AS (SELECT array_agg(id) AS ids, array_agg(created_at) AS ts FROM videos)
-            INSERT INTO video_comments (user_id, video_id, content, created_at)
+            INSERT INTO video_comments (user_id, video_id, comment, created_at)
             SELECT u.ids[1 + floor(random() * cardinality(u.ids))::int], v.ids[k],
                    (%(comments)s::text[])[1 + g %% cardinality((%(comments)s::text[]))],
-                   least(now(), v.ts[k] + random() * interval '3 days')
+                   least((now() AT TIME ZONE 'UTC'), v.ts[k] + random() * interval '3 days')
             FROM generate_series(1, %(n)s) g, u, v,
                  LATERAL (SELECT 1 + floor(random() * cardinality(v.ids))::int + g * 0 AS k) pick""",
          {**base, "n": s.comments}),
         ("follows", """
             WITH u AS (SELECT array_agg(id) AS ids FROM users)
             INSERT INTO follows (follower_id, following_id, created_at)
-            SELECT a, b, now() - random() * interval '30 days'
+            SELECT a, b, (now() AT TIME ZONE 'UTC') - random() * interval '30 days'
             FROM (SELECT u.ids[1 + floor(random() * cardinality(u.ids))::int] AS a,
                          u.ids[1 + floor(power(random(), 3) * cardinality(u.ids))::int] AS b
                   FROM generate_series(1, %(n)s) g, u) pairs
@@ -107,6 +111,13 @@ def _steps(s: SeedSizes) -> List[Tuple[str, str, dict]]:
     ]
 
 
+_COUNTER_TRIGGERS = (
+    ("video_likes", "video_likes_count_trigger"),
+    ("video_comments", "video_comments_count_trigger"),
+    ("follows", "follow_counts_trigger"),
+)
+
+
 def has_videos(conn: Any) -> bool:
     return conn.execute("SELECT EXISTS (SELECT 1 FROM videos)").fetchone()[0]
 
@@ -114,10 +125,14 @@ def has_videos(conn: Any) -> bool:
 def seed(conn: Any, sizes: SeedSizes, on_step: Callable[[str], None] = lambda name: None) -> None:
     """Add the demo set to the database behind `conn`, one transaction for the whole set."""
     with conn.transaction():
+        for table, trigger in _COUNTER_TRIGGERS:
+            conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         for name, sql, params in _steps(sizes):
             if params:
                 conn.execute(sql, params)
             else:
                 conn.execute(sql)
             on_step(name)
+        for table, trigger in _COUNTER_TRIGGERS:
+            conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
     conn.execute("ANALYZE")

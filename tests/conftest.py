@@ -1,5 +1,11 @@
 """Shared fixtures: a real Postgres (the embedded server `make dev` uses, or TEST_DATABASE_URL),
 migrated once per session and emptied before each test, and Chalice's in-process test client.
+
+TEST_SCHEMA picks what the migrations run on: `live` (the default) builds the current
+backend's schema from tests/legacy_schema first, as the production database was built;
+`empty` starts from nothing. `make test` runs the suite on both. The database's TimeZone is
+not UTC in either (the API must not depend on it); the `sql` fixture writes as the current
+backend does on Supabase, in UTC.
 """
 from __future__ import annotations
 
@@ -26,6 +32,14 @@ os.environ.update(BASE_ENV)
 config.reset()
 
 
+TEST_SCHEMA = os.environ.get("TEST_SCHEMA", "live")
+if TEST_SCHEMA not in ("live", "empty"):
+    raise SystemExit(f"TEST_SCHEMA must be 'live' or 'empty', not {TEST_SCHEMA!r}")
+# A server TimeZone that is not UTC, so code that reads a live `timestamp` column in the
+# session's zone shows up; a different one per schema.
+SERVER_TIMEZONE = {"live": "Africa/Nairobi", "empty": "Pacific/Chatham"}[TEST_SCHEMA]
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated test database. Never DATABASE_URL: the suite empties its tables."""
@@ -37,8 +51,15 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if not url:
         from devtools import local_db
 
-        url = local_db.ensure_database(local_db.embedded_admin_url(), "trendke_test", recreate=True)
+        url = local_db.ensure_database(
+            local_db.embedded_admin_url(), f"trendke_test_{TEST_SCHEMA}", recreate=True)
     with psycopg.connect(url, autocommit=True) as conn:
+        if TEST_SCHEMA == "live":
+            from tests.support.legacy import build_live_schema
+
+            build_live_schema(conn)
+        dbname = conn.info.dbname
+        conn.execute(f"ALTER DATABASE \"{dbname}\" SET timezone TO '{SERVER_TIMEZONE}'")
         migrate(conn)
         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
     os.environ["DATABASE_URL"] = url
@@ -114,7 +135,8 @@ def sql(database_url: str):
     import psycopg
     from psycopg.rows import dict_row
 
-    conn = psycopg.connect(database_url, autocommit=True, row_factory=dict_row)
+    conn = psycopg.connect(database_url, autocommit=True, row_factory=dict_row,
+                           options="-c TimeZone=UTC")
 
     def run(statement: str, params=()) -> list:
         cur = conn.execute(statement, params)

@@ -38,6 +38,16 @@ def test_valid_token_of_a_known_user(client, make_user):
     assert body["id"] == str(user["id"])
 
 
+def _assert_unusable_bcrypt(stored: str) -> None:
+    """A well-formed bcrypt hash (the current backend's check runs on it without raising)
+    that none of the obvious passwords matches."""
+    import bcrypt
+
+    assert stored.startswith("$2b$12$") and len(stored) == 60, stored
+    for guess in (b"", b"!", b"password", b"wanjiku", b"wanjiku@example.ke"):
+        assert bcrypt.checkpw(guess, stored.encode()) is False
+
+
 def test_unknown_sub_gets_a_profile_on_first_use(client, sql):
     sub = str(uuid.uuid4())
     headers = auth_headers(sub, email="wanjiku@example.ke", user_metadata={"username": "Wanjiku!"})
@@ -45,7 +55,9 @@ def test_unknown_sub_gets_a_profile_on_first_use(client, sql):
     assert status == 200
     assert body["id"] == sub and body["username"] == "wanjiku"
     rows = sql("SELECT email, password_hash FROM users WHERE id = %s", (sub,))
-    assert rows == [{"email": "wanjiku@example.ke", "password_hash": "!"}]
+    assert [r["email"] for r in rows] == ["wanjiku@example.ke"]
+    _assert_unusable_bcrypt(rows[0]["password_hash"])
+
     # the second call finds it and does not make another
     assert _me(client, headers)[0] == 200
     assert sql("SELECT count(*) AS n FROM users")[0]["n"] == 1

@@ -18,9 +18,9 @@ BAD_TOKEN = {"Authorization": "Bearer not.a.token"}
 def world(sql, make_user):
     owner, fan, stranger = make_user(), make_user(), make_user()
     video = make_video(sql, owner)
-    comment = sql("INSERT INTO video_comments (user_id, video_id, content) VALUES (%s, %s, 'hi')"
+    comment = sql("INSERT INTO video_comments (user_id, video_id, comment) VALUES (%s, %s, 'hi')"
                   " RETURNING id", (fan["id"], video["id"]))[0]
-    reply = sql("INSERT INTO video_comments (user_id, video_id, content, parent_id)"
+    reply = sql("INSERT INTO video_comments (user_id, video_id, comment, parent_id)"
                 " VALUES (%s, %s, 're', %s) RETURNING id", (owner["id"], video["id"], comment["id"]))[0]
     return {"owner": str(owner["id"]), "fan": str(fan["id"]), "stranger": str(stranger["id"]),
             "video": str(video["id"]), "comment": str(comment["id"]), "reply": str(reply["id"])}

@@ -195,4 +195,8 @@ def test_cursor_round_trip_keeps_the_microseconds():
     at = dt.datetime(2026, 11, 29, 16, 10, 5, 123457, tzinfo=dt.timezone(dt.timedelta(hours=3)))
     row_id = uuid.uuid4()
     position = cursors.decode("feed", cursors.encode("feed", at, row_id))
-    assert position.created_at == at and position.id == str(row_id)
+    # Decoded as the live columns hold it: naive UTC (16:10 at +03:00 is 13:10 UTC).
+    assert position.created_at == dt.datetime(2026, 11, 29, 13, 10, 5, 123457)
+    assert position.id == str(row_id)
+    naive = cursors.decode("feed", cursors.encode("feed", position.created_at, row_id))
+    assert naive.created_at == position.created_at  # a naive value is read as UTC

@@ -46,7 +46,7 @@ def test_a_lone_surrogate_anywhere_in_a_body_is_a_400_and_changes_nothing(client
     # A proper surrogate pair (an emoji written as escapes) is ordinary text.
     answer = _post_comment(client, video["id"], fan["id"], '{"content": "\\ud83d\\ude00"}')
     assert answer.status_code == 201
-    assert sql("SELECT content FROM video_comments")[0]["content"] == "\U0001F600"
+    assert sql("SELECT comment FROM video_comments")[0]["comment"] == "\U0001F600"
 
 
 @pytest.mark.parametrize("depth", [33, 900, 5000, 20000])

@@ -5,7 +5,7 @@ from typing import Any, Dict, Optional
 
 from .. import db, models, ratelimit
 from ..errors import BadRequest, Conflict, Forbidden, NotFound
-from ..repo import comments, counters
+from ..repo import comments
 
 MAX_CHARS = 500
 MAX_KEY_CHARS = 200
@@ -63,7 +63,6 @@ def post(
         new_id = comments.insert_comment(conn, user_id, video_id, content, parent_id, idempotency_key)
         if new_id is None:  # a concurrent retry with the same key committed first
             raise _LostRace()
-        counters.video_delta(conn, video_id, comments=1)
         return models.comment(comments.comment_by_id(conn, new_id))
 
     try:
@@ -91,8 +90,8 @@ def delete(user_id: str, comment_id: str) -> Dict[str, Any]:
         if user_id not in (str(row["user_id"]), str(row["video_owner"])):
             raise Forbidden("Only the comment's author or the video's owner may delete it")
         if row["deleted_at"] is None:
-            removed = comments.soft_delete_with_replies(conn, comment_id)
-            counters.video_delta(conn, str(row["video_id"]), comments=-removed)
+            # The trigger takes each marked row off comments_count.
+            comments.soft_delete_with_replies(conn, comment_id)
         return {"id": comment_id, "deleted": True}
 
     return db.in_transaction(work)

@@ -1,4 +1,8 @@
-"""SQL for video_comments: list pages (feed) and writes (engagement), author joined in."""
+"""SQL for video_comments: list pages (feed) and writes (engagement), author joined in.
+
+The live column holding the text is `comment` (the current backend reads it); the JSON field
+stays `content`. comments_count moves through the table's trigger (migration 0008), for
+inserts, deletes and soft deletes alike."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -10,7 +14,7 @@ from .videos import VISIBLE
 # ---- reads ---------------------------------------------------------------------------------
 
 COMMENT_COLUMNS = """
-    c.id, c.video_id, c.user_id, c.parent_id, c.content, c.created_at,
+    c.id, c.video_id, c.user_id, c.parent_id, c.comment AS content, c.created_at,
     cu.username, cu.avatar_url
 """
 NEWEST_FIRST = "ORDER BY c.created_at DESC, c.id DESC"
@@ -88,7 +92,7 @@ def insert_comment(
 ) -> Optional[str]:
     """The new comment's id; None when a concurrent post with the same key won."""
     row = conn.execute(
-        "INSERT INTO video_comments (user_id, video_id, content, parent_id, idempotency_key)"
+        "INSERT INTO video_comments (user_id, video_id, comment, parent_id, idempotency_key)"
         " VALUES (%s, %s, %s, %s, %s)"
         " ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING"
         " RETURNING id",

@@ -1,5 +1,12 @@
-"""SQL for counter deltas: appended by every write that changes a count, folded in batches
-into videos.*_count and users.*_count by the counters job."""
+"""SQL for counter deltas: appended by the event tables' triggers (likes, comments, follows:
+migration 0008) and by the view and share writes, folded in batches into videos.*_count and
+users.*_count by the counters job.
+
+No count is ever shown or stored below zero, and a fold always completes: a stored counter
+that was already wrong (the live database's double counts) could otherwise be taken below
+zero by an honest delta, and the CHECK (... >= 0) would then fail the whole batch, every
+minute. The row is clamped instead and queued for reconcile, which puts it right.
+"""
 from __future__ import annotations
 
 from typing import Any, Dict, Optional
@@ -8,30 +15,11 @@ VIDEO_COUNTS = ("likes", "comments", "views", "shares")
 USER_COUNTS = ("followers", "following")
 
 
-def video_delta(conn: Any, video_id: str, **deltas: int) -> None:
-    cols = list(deltas)
-    assert set(cols) <= set(VIDEO_COUNTS), cols
-    conn.execute(
-        f"INSERT INTO video_count_deltas (video_id, {', '.join(cols)})"
-        f" VALUES (%s, {', '.join(['%s'] * len(cols))})",
-        (video_id, *deltas.values()),
-    )
-
-
-def follow_deltas(conn: Any, follower_id: str, followed_id: str, sign: int) -> None:
-    """The follower's following_count and the followed's followers_count move together."""
-    conn.execute(
-        "INSERT INTO user_count_deltas (user_id, followers, following)"
-        " VALUES (%s, 0, %s), (%s, %s, 0)",
-        (follower_id, sign, followed_id, sign),
-    )
-
-
 def _fresh(conn: Any, table: str, deltas: str, key: str, row_id: str, name: str) -> Optional[Dict[str, int]]:
     """{n: the exact count now (folded column + deltas not folded yet), pending: how many
     unfolded delta rows the row has}; None for an unknown row. Names come from fixed lists."""
     row = conn.execute(
-        f"SELECT coalesce(t.{name}_count, 0) + coalesce(p.n, 0) AS n, p.pending"
+        f"SELECT greatest(coalesce(t.{name}_count, 0) + coalesce(p.n, 0), 0) AS n, p.pending"
         f" FROM {table} t, LATERAL (SELECT sum(d.{name}) AS n, count(*) AS pending"
         f"  FROM {deltas} d WHERE d.{key} = t.id) p"
         " WHERE t.id = %s",
@@ -41,17 +29,21 @@ def _fresh(conn: Any, table: str, deltas: str, key: str, row_id: str, name: str)
 
 
 def fresh_video_count(conn: Any, video_id: str, name: str) -> Optional[Dict[str, int]]:
-    assert name in VIDEO_COUNTS, name
+    if name not in VIDEO_COUNTS:
+        raise ValueError(f"not a video counter: {name!r}")
     return _fresh(conn, "videos", "video_count_deltas", "video_id", video_id, name)
 
 
 def fresh_user_count(conn: Any, user_id: str, name: str) -> Optional[Dict[str, int]]:
-    assert name in USER_COUNTS, name
+    if name not in USER_COUNTS:
+        raise ValueError(f"not a user counter: {name!r}")
     return _fresh(conn, "users", "user_count_deltas", "user_id", user_id, name)
 
 
 # One batch: take the oldest deltas nobody else holds, delete them and add their sums to the
 # counters, all in the caller's transaction: a delta is folded exactly once or not at all.
+# Each counter is kept between 0 and the integer maximum, so no CHECK (>= 0) or overflow can
+# fail a batch; each row changed is queued for the scheduled reconcile.
 _FOLD_VIDEOS = """
 WITH batch AS (
     DELETE FROM video_count_deltas WHERE id IN (
@@ -64,13 +56,16 @@ WITH batch AS (
     FROM batch GROUP BY video_id
 ), applied AS (
     UPDATE videos v SET
-        likes_count = coalesce(v.likes_count, 0) + s.likes,
-        comments_count = coalesce(v.comments_count, 0) + s.comments,
-        views_count = coalesce(v.views_count, 0) + s.views,
-        shares_count = coalesce(v.shares_count, 0) + s.shares
+        likes_count = least(2147483647, greatest(0, coalesce(v.likes_count, 0) + s.likes)),
+        comments_count = least(2147483647, greatest(0, coalesce(v.comments_count, 0) + s.comments)),
+        views_count = least(2147483647, greatest(0, coalesce(v.views_count, 0) + s.views)),
+        shares_count = least(2147483647, greatest(0, coalesce(v.shares_count, 0) + s.shares))
     FROM (SELECT * FROM sums ORDER BY video_id) s
     WHERE v.id = s.video_id
     RETURNING v.id
+), queued AS (
+    INSERT INTO counter_reconcile_queue (kind, row_id) SELECT 'video', id FROM applied
+    ON CONFLICT (kind, row_id) DO NOTHING
 )
 SELECT coalesce((SELECT sum(n) FROM sums), 0)::int AS deltas,
        (SELECT count(*) FROM applied)::int AS rows
@@ -87,11 +82,14 @@ WITH batch AS (
     FROM batch GROUP BY user_id
 ), applied AS (
     UPDATE users u SET
-        followers_count = coalesce(u.followers_count, 0) + s.followers,
-        following_count = coalesce(u.following_count, 0) + s.following
+        followers_count = least(2147483647, greatest(0, coalesce(u.followers_count, 0) + s.followers)),
+        following_count = least(2147483647, greatest(0, coalesce(u.following_count, 0) + s.following))
     FROM (SELECT * FROM sums ORDER BY user_id) s
     WHERE u.id = s.user_id
     RETURNING u.id
+), queued AS (
+    INSERT INTO counter_reconcile_queue (kind, row_id) SELECT 'user', id FROM applied
+    ON CONFLICT (kind, row_id) DO NOTHING
 )
 SELECT coalesce((SELECT sum(n) FROM sums), 0)::int AS deltas,
        (SELECT count(*) FROM applied)::int AS rows

@@ -1,5 +1,6 @@
-"""SQL for follows: who follows whom (reads, newest follow first) and follow writes, which
-append the two users' counter deltas only on a change."""
+"""SQL for follows: who follows whom (reads, newest follow first) and follow writes. The
+table's trigger (migration 0008) appends the two users' counter deltas for each row that
+really changed, whichever backend wrote it."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -66,9 +67,6 @@ added AS (
     INSERT INTO follows (follower_id, following_id) SELECT %(follower)s, id FROM target
     ON CONFLICT (follower_id, following_id) DO NOTHING
     RETURNING follower_id, following_id
-), delta AS (
-    INSERT INTO user_count_deltas (user_id, followers, following)
-    SELECT follower_id, 0, 1 FROM added UNION ALL SELECT following_id, 1, 0 FROM added
 )
 SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM added) AS changed
 """
@@ -79,9 +77,6 @@ removed AS (
     DELETE FROM follows f USING target
     WHERE f.follower_id = %(follower)s AND f.following_id = target.id
     RETURNING f.follower_id, f.following_id
-), delta AS (
-    INSERT INTO user_count_deltas (user_id, followers, following)
-    SELECT follower_id, 0, -1 FROM removed UNION ALL SELECT following_id, -1, 0 FROM removed
 )
 SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM removed) AS changed
 """

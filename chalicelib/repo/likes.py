@@ -1,5 +1,6 @@
-"""SQL for video_likes writes. Each statement appends its counter delta in the same
-statement, only when the like row really changed (a retry or a duplicate changes nothing)."""
+"""SQL for video_likes writes. The table's trigger (migration 0008) appends the counter delta
+for each row inserted or deleted, so a retry or a duplicate, which changes no row, counts
+nothing, and the current backend's writes count exactly like ours."""
 from __future__ import annotations
 
 from typing import Any, Dict
@@ -12,8 +13,6 @@ added AS (
     INSERT INTO video_likes (user_id, video_id) SELECT %(user)s, id FROM target
     ON CONFLICT (user_id, video_id) DO NOTHING
     RETURNING video_id
-), delta AS (
-    INSERT INTO video_count_deltas (video_id, likes) SELECT video_id, 1 FROM added
 )
 SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM added) AS changed
 """
@@ -24,8 +23,6 @@ removed AS (
     DELETE FROM video_likes l USING target
     WHERE l.video_id = target.id AND l.user_id = %(user)s
     RETURNING l.video_id
-), delta AS (
-    INSERT INTO video_count_deltas (video_id, likes) SELECT video_id, -1 FROM removed
 )
 SELECT EXISTS (SELECT 1 FROM target) AS found, EXISTS (SELECT 1 FROM removed) AS changed
 """

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import List, NamedTuple, Optional, Sequence, Tuple
 
-from .. import db
+from .. import db, timestamps
 from .videos import VIDEO_COLUMNS, VISIBLE
 
 HALF_LIFE_HOURS = 6.0
@@ -26,12 +26,14 @@ GLOBAL_SIZE = 100
 HASHTAG_SIZE = 50
 
 class EventSource(NamedTuple):
-    """One kind of engagement event: its table, its weight, and an optional extra condition
-    (SQL on that table's columns) for rows that must not count."""
+    """One kind of engagement event: its table, its weight, an optional extra condition
+    (SQL on that table's columns) for rows that must not count, and whether its created_at
+    is a live `timestamp` column (naive UTC) rather than a timestamptz."""
 
     table: str
     weight: float
     where: str = ""
+    naive: bool = False
 
 
 # Every engagement event. Each becomes one line of the `events` UNION ALL below:
@@ -39,19 +41,25 @@ class EventSource(NamedTuple):
 # (migrations 0004 and 0007), so the window is an index-only range scan.
 EVENT_SOURCES: Sequence[EventSource] = (
     EventSource("video_views", 0.2),
-    EventSource("video_likes", 1.0),
-    EventSource("video_comments", 3.0, "deleted_at IS NULL"),
+    EventSource("video_likes", 1.0, naive=True),
+    EventSource("video_comments", 3.0, "deleted_at IS NULL", naive=True),
     EventSource("video_shares", 5.0),
 )
 
 
 def _events_sql(sources: Sequence[Tuple]) -> str:
+    """Every event as (video_id, naive UTC time, weight). The window is compared in the
+    column's own type (so the created_at index still answers it, under any TimeZone)."""
     lines = []
     for source in (EventSource(*s) for s in sources):  # plain (table, weight) tuples too
         extra = f" AND {source.where}" if source.where else ""
+        if source.naive:
+            at, since, now = "created_at", "%(since_utc)s", "%(now_utc)s"
+        else:
+            at, since, now = "created_at AT TIME ZONE 'UTC'", "%(since)s", "%(now)s"
         lines.append(
-            f"        SELECT video_id, created_at, {float(source.weight)!r}::float8 AS weight"
-            f" FROM {source.table} WHERE created_at > %(since)s AND created_at <= %(now)s{extra}"
+            f"        SELECT video_id, {at}, {float(source.weight)!r}::float8 AS weight"
+            f" FROM {source.table} WHERE created_at > {since} AND created_at <= {now}{extra}"
         )
     return "\n        UNION ALL\n".join(lines)
 
@@ -68,13 +76,13 @@ WITH events (video_id, created_at, weight) AS (
 ),
 heat AS (
     SELECT video_id,
-           sum(weight * exp(-ln(2) * date_part('epoch', %(now)s - created_at)
+           sum(weight * exp(-ln(2) * date_part('epoch', %(now_utc)s - created_at)
                             / (%(half_life_h)s * 3600))) AS heat
     FROM events GROUP BY video_id
 ),
 scored AS (
     SELECT v.id, v.created_at, v.hashtags,
-           h.heat / power(greatest(date_part('epoch', %(now)s - v.created_at), 0) / 3600 + 2,
+           h.heat / power(greatest(date_part('epoch', %(now_utc)s - v.created_at), 0) / 3600 + 2,
                           %(gravity)s) AS score
     FROM heat h JOIN videos v ON v.id = h.video_id
     WHERE {visible}
@@ -138,12 +146,15 @@ def ranked_rows(
     at 1; hashtags come in order of activity (the sum of their videos' scores). `sources`
     replaces EVENT_SOURCES (the benchmark compares with the likes-and-comments ranking).
     """
-    now = now or _dt.datetime.now(_dt.timezone.utc)
+    now = timestamps.as_utc(now or _dt.datetime.now(_dt.timezone.utc))
+    since = now - _dt.timedelta(hours=WINDOW_HOURS)
     return db.fetch_all(
         _SQL if sources is None else rank_sql(sources),
         {
             "now": now,
-            "since": now - _dt.timedelta(hours=WINDOW_HOURS),
+            "since": since,
+            "now_utc": timestamps.naive_utc(now),
+            "since_utc": timestamps.naive_utc(since),
             "half_life_h": HALF_LIFE_HOURS,
             "gravity": GRAVITY,
             "global_size": global_size,

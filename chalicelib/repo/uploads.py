@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, List, Optional
 
 from .. import db
+from ..timestamps import NOW_UTC
 
 _LOCK_NAMESPACE = "trendke.uploads:"
 
@@ -32,18 +33,18 @@ def recent_counts(conn: Any, user_id: str, pending_timeout_s: int) -> dict:
     each (for Retry-After). A pending older than the timeout no longer counts: the sweep is
     about to fail it and its signature expired long ago."""
     return conn.execute(
-        """
+        f"""
         SELECT
             count(*) FILTER (WHERE status = 'pending' AND deleted_at IS NULL
-                             AND created_at > now() - make_interval(secs => %(timeout)s)) AS pending,
+                             AND created_at > {NOW_UTC} - make_interval(secs => %(timeout)s)) AS pending,
             min(created_at) FILTER (WHERE status = 'pending' AND deleted_at IS NULL
-                             AND created_at > now() - make_interval(secs => %(timeout)s)) AS oldest_pending,
-            count(*) FILTER (WHERE created_at > now() - interval '1 day') AS today,
-            min(created_at) FILTER (WHERE created_at > now() - interval '1 day') AS oldest_today,
-            now() AS now
+                             AND created_at > {NOW_UTC} - make_interval(secs => %(timeout)s)) AS oldest_pending,
+            count(*) FILTER (WHERE created_at > {NOW_UTC} - interval '1 day') AS today,
+            min(created_at) FILTER (WHERE created_at > {NOW_UTC} - interval '1 day') AS oldest_today,
+            {NOW_UTC} AS now
         FROM videos
         WHERE user_id = %(user_id)s
-          AND created_at > now() - greatest(interval '1 day', make_interval(secs => %(timeout)s))
+          AND created_at > {NOW_UTC} - greatest(interval '1 day', make_interval(secs => %(timeout)s))
         """,
         {"user_id": user_id, "timeout": pending_timeout_s},
     ).fetchone()
@@ -130,7 +131,7 @@ def expire_pendings(timeout_s: int, reason: str, limit: int) -> List[str]:
         f"""
         UPDATE videos SET {_FAIL}
         WHERE id IN (SELECT id FROM videos
-                     WHERE status = 'pending' AND created_at < now() - make_interval(secs => %(timeout)s)
+                     WHERE status = 'pending' AND created_at < {NOW_UTC} - make_interval(secs => %(timeout)s)
                      ORDER BY created_at LIMIT %(limit)s FOR UPDATE SKIP LOCKED)
           AND status = 'pending'
         RETURNING id

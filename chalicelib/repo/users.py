@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Dict, Optional
 
-from .. import db, profile_claims
+from .. import db, passwords, profile_claims
 
 # Ids whose profile row is known to exist in this execution environment; saves a statement
 # per signed-in request after the first.
@@ -20,7 +20,7 @@ USER_COLUMNS = (
 
 _INSERT_PROFILE = """
 INSERT INTO users (id, email, username, full_name, password_hash, avatar_url)
-VALUES (%(id)s, %(email)s, %(username)s, %(full_name)s, '!', %(avatar_url)s)
+VALUES (%(id)s, %(email)s, %(username)s, %(full_name)s, %(password_hash)s, %(avatar_url)s)
 ON CONFLICT DO NOTHING
 """
 
@@ -28,7 +28,8 @@ ON CONFLICT DO NOTHING
 def ensure_profile(user_id: str, claims: Dict[str, Any]) -> None:
     """Make a profile row for a valid token whose `sub` has none yet (first use).
 
-    A password hash of '!' can never match, so the old backend's login cannot use it.
+    Its password hash is well formed but matches no password (passwords.unusable_hash), so
+    neither backend's login can use the row, and neither fails on it.
     Conflicts on username or email fall back to values derived from the id. The claims are
     user-editable: only clean text of sane length is kept (profile_claims).
     """
@@ -48,6 +49,7 @@ def ensure_profile(user_id: str, claims: Dict[str, Any]) -> None:
         "id": user_id,
         "full_name": profile_claims.full_name(claims),
         "avatar_url": profile_claims.avatar_url(profile_claims.metadata(claims).get("avatar_url")),
+        "password_hash": passwords.unusable_hash(),
     }
 
     def work(conn: Any) -> None:

@@ -46,7 +46,7 @@ def insert_videos(sql: Callable, user_id, count: int, *, same_time: bool = False
 def insert_comment(sql: Callable, video_id, user_id, content: str = "Hii ni moto!", *,
                    minutes: float = 0, parent_id=None, deleted: bool = False) -> Dict:
     return sql(
-        "INSERT INTO video_comments (video_id, user_id, content, created_at, parent_id, deleted_at)"
+        "INSERT INTO video_comments (video_id, user_id, comment, created_at, parent_id, deleted_at)"
         " VALUES (%s, %s, %s, %s, %s, CASE WHEN %s THEN now() END) RETURNING *",
         (video_id, user_id, content, BASE_TIME + dt.timedelta(minutes=minutes), parent_id, deleted),
     )[0]

@@ -50,7 +50,7 @@ def add_likes(sql, video_id: str, fans: Iterable[str], age_h: float, now: _dt.da
 def add_comments(sql, video_id: str, author: str, n: int, age_h: float,
                  now: _dt.datetime = NOW, deleted: bool = False) -> None:
     sql(
-        "INSERT INTO video_comments (user_id, video_id, content, created_at, deleted_at)"
+        "INSERT INTO video_comments (user_id, video_id, comment, created_at, deleted_at)"
         " SELECT %s, %s, 'Hii ni moto!', %s, %s FROM generate_series(1, %s)",
         (author, video_id, ago(age_h, now), ago(age_h / 2, now) if deleted else None, n),
     )
