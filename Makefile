@@ -17,8 +17,11 @@ $(STAMP):
 dev: $(STAMP)
 	PORT=$(PORT) $(PY) manage.py dev --port $(PORT)
 
+# The whole suite on the live schema (built from tests/legacy_schema, then migrated), then on
+# an empty database.
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	TEST_SCHEMA=live $(PY) -m pytest $(PYTEST_ARGS)
+	TEST_SCHEMA=empty $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) -m bench

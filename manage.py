@@ -9,6 +9,7 @@ With DATABASE_URL unset, every command uses the embedded Postgres in .local/pgda
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 
@@ -74,7 +75,7 @@ def reconcile_counters(batch: int) -> None:
     _database_url()
     for kind, table in (("video", "videos"), ("user", "users")):
         with click.progressbar(length=max(reconcile.row_estimate(kind), 1), label=table,
-                               file=click.get_text_stream("stderr")) as bar:
+                               file=sys.stderr) as bar:
             drift = reconcile.reconcile_all(kind, batch=batch, progress=bar.update)
         click.echo(f"{table}: {drift.checked:,} rows checked, {drift.drifted:,} drifted")
         for name, off in sorted(drift.counters.items()):

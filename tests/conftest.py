@@ -54,7 +54,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         url = local_db.ensure_database(
             local_db.embedded_admin_url(), f"trendke_test_{TEST_SCHEMA}", recreate=True)
     with psycopg.connect(url, autocommit=True) as conn:
-        if TEST_SCHEMA == "live":
+        fresh = conn.execute("SELECT to_regclass('public.users') IS NULL").fetchone()[0]
+        if TEST_SCHEMA == "live" and fresh:  # a TEST_DATABASE_URL may hold it already
             from tests.support.legacy import build_live_schema
 
             build_live_schema(conn)
