@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT ?= 8000
 
-.PHONY: dev test bench load migrate clean-db
+.PHONY: dev test install rehearse bench load migrate clean-db
 
 $(STAMP):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ dev: $(STAMP)
 test: $(STAMP)
 	TEST_SCHEMA=live $(PY) -m pytest $(PYTEST_ARGS)
 	TEST_SCHEMA=empty $(PY) -m pytest $(PYTEST_ARGS)
+
+# The virtual environment and the packages, nothing else (CI's deploy job).
+install: $(STAMP)
+
+# The deploy rehearsal alone (also part of `make test`): Chalice's deploy-time checks and
+# `chalice dev plan` for every stage against a local moto server; no AWS account, no database.
+rehearse: $(STAMP)
+	$(PY) -m pytest -q tests/test_deploy_check.py tests/test_deploy_rehearsal.py
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -8,6 +8,7 @@ from ..config import settings
 
 # Browsers may keep a preflight answer this long (Chrome caps it at 2 hours).
 PREFLIGHT_MAX_AGE_S = 7200
+MULTIPART = "multipart/form-data"
 
 
 def register_http(app: Chalice) -> None:
@@ -22,6 +23,10 @@ def register_http(app: Chalice) -> None:
         expose_headers=["ETag", "Retry-After", "X-Viewer-Key"],
         max_age=PREFLIGHT_MAX_AGE_S,
     )
+    # The retired multipart upload route gets its body through API Gateway's binary handling
+    # (base64). App-wide, but no other route accepts multipart, and JSON stays text.
+    if MULTIPART not in app.api.binary_types:
+        app.api.binary_types.append(MULTIPART)
     # Registered first, so outermost: it sees the final status, 500s included.
     app.register_middleware(middleware.observe, "http")
     app.register_middleware(middleware.errors_and_cors, "http")
