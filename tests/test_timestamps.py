@@ -47,3 +47,31 @@ def test_the_trending_window_is_48_hours_of_utc(sql, make_user):
     add_likes(sql, outside, fans, age_h=49)
     picked = {str(r["id"]) for r in trending.ranked_rows() if r["list_tag"] is None}
     assert picked == {inside}
+
+
+def test_a_row_without_created_at_never_breaks_a_list(client, sql, make_user):
+    """The live created_at is nullable: such a row is left out of lists (it has no place in
+    the keyset order) and stays readable by id."""
+    from tests.support.feed_rows import insert_comment, insert_videos
+
+    owner, fan = make_user(), make_user()
+    listed = insert_videos(sql, owner["id"], 3)
+    orphan = make_video(sql, owner, created_at=None)
+    insert_comment(sql, listed[0]["id"], fan["id"])
+    sql("INSERT INTO video_comments (video_id, user_id, comment, created_at) VALUES (%s, %s, 'x', NULL)",
+        (listed[0]["id"], fan["id"]))
+    seen, cursor = [], None
+    while True:
+        page = client.http.get("/v1/feed?limit=2" + (f"&cursor={cursor}" if cursor else ""))
+        assert page.status_code == 200, page.body
+        data = json.loads(page.body)
+        seen += [v["id"] for v in data["items"]]
+        cursor = data["next_cursor"]
+        if not cursor:
+            break
+    assert sorted(seen) == sorted(str(v["id"]) for v in listed)
+    assert json.loads(client.http.get("/videos/feed?limit=10").body)[0]["id"] != str(orphan["id"])
+    one = client.http.get(f"/v1/videos/{orphan['id']}")
+    assert one.status_code == 200 and json.loads(one.body)["created_at"] is None
+    comments = client.http.get(f"/v1/videos/{listed[0]['id']}/comments?limit=1")
+    assert comments.status_code == 200 and len(json.loads(comments.body)["items"]) == 1

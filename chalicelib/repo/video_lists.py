@@ -12,6 +12,11 @@ from .. import db
 from ..cursors import Position
 from .videos import VIDEO_COLUMNS, VIDEO_FROM, VISIBLE
 
+# What a list may show: visible rows with a place in the keyset order. The live created_at is
+# nullable; a NULL would sort first (DESC puts NULLs first) and could end a page that no
+# cursor can continue. Such a row stays readable by id.
+LISTED = f"{VISIBLE} AND v.created_at IS NOT NULL"
+
 NEWEST_FIRST = "ORDER BY v.created_at DESC, v.id DESC"
 # A row comparison the btree index answers as one range: strictly after the cursor.
 AFTER = "(v.created_at, v.id) < (%(after_at)s, %(after_id)s)"
@@ -26,7 +31,7 @@ def _after(after: Optional[Position]) -> tuple:
 def feed_page(after: Optional[Position], limit: int) -> list:
     cond, params = _after(after)
     return db.fetch_all(
-        f"SELECT {VIDEO_COLUMNS} FROM {VIDEO_FROM} WHERE {VISIBLE}{cond} {NEWEST_FIRST} LIMIT %(n)s",
+        f"SELECT {VIDEO_COLUMNS} FROM {VIDEO_FROM} WHERE {LISTED}{cond} {NEWEST_FIRST} LIMIT %(n)s",
         {**params, "n": limit},
     )
 
@@ -37,7 +42,7 @@ def feed_offset(limit: int, offset: int) -> list:
     return db.fetch_all(
         f"""
         WITH page AS (
-            SELECT v.id FROM videos v WHERE {VISIBLE} {NEWEST_FIRST} LIMIT %(n)s OFFSET %(k)s
+            SELECT v.id FROM videos v WHERE {LISTED} {NEWEST_FIRST} LIMIT %(n)s OFFSET %(k)s
         )
         SELECT {VIDEO_COLUMNS} FROM page JOIN videos v ON v.id = page.id
         JOIN users u ON u.id = v.user_id
@@ -56,7 +61,7 @@ def user_page(user_id: str, after: Optional[Position], limit: int) -> Optional[l
         FROM users u
         LEFT JOIN LATERAL (
             SELECT v.* FROM videos v
-            WHERE v.user_id = u.id AND {VISIBLE}{cond} {NEWEST_FIRST} LIMIT %(n)s
+            WHERE v.user_id = u.id AND {LISTED}{cond} {NEWEST_FIRST} LIMIT %(n)s
         ) v ON true
         WHERE u.id = %(user_id)s
         {NEWEST_FIRST}
@@ -72,7 +77,7 @@ def hashtag_page(tag: str, after: Optional[Position], limit: int) -> list:
     cond, params = _after(after)
     return db.fetch_all(
         f"SELECT {VIDEO_COLUMNS} FROM {VIDEO_FROM}"
-        f" WHERE {VISIBLE} AND v.hashtags @> ARRAY[%(tag)s]::text[]{cond}"
+        f" WHERE {LISTED} AND v.hashtags @> ARRAY[%(tag)s]::text[]{cond}"
         f" {NEWEST_FIRST} LIMIT %(n)s",
         {**params, "n": limit, "tag": tag},
     )
@@ -89,7 +94,7 @@ def _followed_sql(cond: str, offset: str = "") -> str:
             FROM follows f
             CROSS JOIN LATERAL (
                 SELECT v.id, v.created_at FROM videos v
-                WHERE v.user_id = f.following_id AND {VISIBLE}{cond}
+                WHERE v.user_id = f.following_id AND {LISTED}{cond}
                 {NEWEST_FIRST} LIMIT %(per_user)s
             ) v
             WHERE f.follower_id = %(viewer)s
