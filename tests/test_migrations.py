@@ -223,3 +223,22 @@ def test_the_vendored_legacy_schema_is_shared_legacy():
         pytest.skip("no shared/legacy beside this checkout")
     for name in legacy.FILES:
         assert (legacy.LEGACY_DIR / name).read_bytes() == (shared / name).read_bytes(), name
+
+
+def test_the_api_tables_refuse_a_role_that_does_not_own_them(sql):
+    """What Supabase's anon role (granted on every new public table) could do through its REST
+    API: nothing, on the tables this API added."""
+
+    sql("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'trendke_anon_test')"
+        " THEN CREATE ROLE trendke_anon_test NOLOGIN; END IF; END $$")
+    sql("GRANT ALL ON video_count_deltas, rate_limits, video_views TO trendke_anon_test")
+    sql("INSERT INTO rate_limits (user_id, action, window_start, hits)"
+        " VALUES (gen_random_uuid(), 'like', now(), 1)")
+    sql("SET ROLE trendke_anon_test")
+    try:
+        assert sql("SELECT * FROM rate_limits") == []  # the row exists; this role sees none
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            sql("INSERT INTO video_count_deltas (video_id, likes) VALUES (gen_random_uuid(), 1000)")
+    finally:
+        sql("RESET ROLE")
+    assert len(sql("SELECT * FROM rate_limits")) == 1
