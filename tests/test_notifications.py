@@ -106,6 +106,45 @@ def test_a_storm_of_48_likes_with_retries_is_one_notification_with_exact_counts(
     assert unread(sql, owner) == 1
 
 
+def _storm_with_materialiser(work, n):
+    stop = threading.Event()
+
+    def keep_materialising():
+        from chalicelib import db
+
+        while not stop.is_set():
+            materialise()
+        db.close()
+
+    background = threading.Thread(target=keep_materialising)
+    background.start()
+    try:
+        _concurrently(n, work)
+    finally:
+        stop.set()
+        background.join()
+    materialise()
+
+
+def test_a_like_unlike_storm_counts_only_the_likes_that_stand(sql, make_user):
+    owner = make_user("amina")
+    video, other = make_video(sql, owner), make_video(sql, owner, title="Other")
+    fans = [make_user() for _ in range(48)]
+
+    def flip(i):
+        _like(fans[i], video)
+        _like(fans[i], video, False)
+        _like(fans[i], other)
+        _like(fans[i], other, False)
+        if i % 2 == 0:
+            _like(fans[i], video)
+
+    _storm_with_materialiser(flip, 48)
+    [note] = notes(sql, owner)
+    assert note["data"]["video_id"] == str(video["id"]) and note["data"]["actor_count"] == 24
+    assert unread(sql, owner) == 1
+
+
 def test_an_undone_like_leaves_nothing_unless_it_was_read(sql, make_user):
     owner, fan = make_user(), make_user()
     video = make_video(sql, owner)

@@ -182,5 +182,6 @@ def test_the_scheduled_jobs_materialise_and_prune(client, sql, make_user):
     likes.set_like(str(fan["id"]), str(make_video(sql, owner)["id"]), True)
     result = client.lambda_.invoke("materialise_notifications", scheduled_event())
     assert result.payload["events"] == 1 and result.payload["created"] == 1
+    assert result.payload["backlog"] == 0
     assert count(client, owner) == 1
     assert client.lambda_.invoke("prune_notifications", scheduled_event()).payload == {"deleted": 0}

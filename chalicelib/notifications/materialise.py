@@ -10,6 +10,12 @@ unread and younger than NOTIFICATION_GROUP_WINDOW_S; after that a new one starts
 (unlike, unfollow, deleted comment) of an event in the open unread group takes it out again,
 and a group left with no event is deleted, so a like/unlike storm leaves nothing behind.
 Nobody is notified of acting on their own content.
+
+An undo belongs to the open group when its event's time (the like's, comment's or follow's
+created_at) is not before the group's earliest event. Known edge: an event whose transaction
+was in flight while the previous group was read, or closed by the window, lowers the new
+group's start below events of the previous group, so undoing one of those within that
+moment's few milliseconds counts against the new group.
 """
 from __future__ import annotations
 
@@ -98,8 +104,10 @@ def _add(group: Optional[_Group], event: _Event, names: Dict[str, str]) -> _Grou
     group.named = [person] + [p for p in group.named if p.get("id") != event.actor][: NAMED_ACTORS - 1]
     if event.at is not None:
         group.latest_at = event.at if group.latest_at is None else max(group.latest_at, event.at)
-        if group.started_at is None:
-            group.started_at = event.at
+        # The earliest event in the group: an undo names its event by that event's time
+        # (the like's created_at, its transaction's start), and transactions commit out of
+        # start order, so a later-committed like can be older than the group's first one.
+        group.started_at = event.at if group.started_at is None else min(group.started_at, event.at)
     group.context.update({k: v for k, v in event.context.items() if v is not None})
     group.data["reply"] = event.reply
     group.changed = True
@@ -194,6 +202,14 @@ def materialise(batch: int = BATCH, max_batches: int = MAX_BATCHES, keep_times: 
     if keep_times:
         totals["lags_s"] = lags
     return totals
+
+
+def backlog() -> Dict[str, Any]:
+    """Events waiting (a healthy materialiser keeps this near 0) and the oldest one's age."""
+    row = db.run(outbox.backlog)
+    oldest = row["oldest"]
+    age = (dt.datetime.now(UTC) - oldest).total_seconds() if oldest is not None else 0.0
+    return {"events": row["n"], "oldest_s": round(max(0.0, age), 3)}
 
 
 def run_for(time_left_s: float, every_s: float, margin_s: float = 5.0,

@@ -22,6 +22,7 @@ def _time_left_s(event) -> float:
 
 @jobs.schedule(Rate(1, unit=Rate.MINUTES), name="materialise_notifications")
 def materialise_notifications(event):
+    from .. import observability
     from ..config import settings
     from ..notifications import materialise, service
 
@@ -35,8 +36,12 @@ def materialise_notifications(event):
     results = materialise.run_for(min(_time_left_s(event), 60.0), settings().notification_poll_s,
                                   work=one_pass)
     totals = {k: sum(r[k] for r in results) for k in ("events", "created", "updated", "deleted")}
-    log.info("notifications materialised: %s in %d passes", totals, len(results))
-    return {"passes": len(results), **totals}
+    backlog = materialise.backlog()
+    observability.metric("NotificationEvents", totals["events"])
+    observability.metric("NotificationOutboxBacklog", backlog["events"])
+    observability.metric("NotificationOutboxOldestSeconds", backlog["oldest_s"], "Seconds")
+    log.info("notifications materialised: %s in %d passes; left %s", totals, len(results), backlog)
+    return {"passes": len(results), **totals, "backlog": backlog["events"]}
 
 
 @jobs.schedule(Rate(1, unit=Rate.HOURS), name="prune_notifications")
