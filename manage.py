@@ -151,10 +151,13 @@ def _every(seconds: float, name: str, job, stop: threading.Event) -> None:
 def _start_schedules(stop: threading.Event) -> None:
     """The deployed schedules, faster: counts and trending stay fresh while you click around."""
     from chalicelib.engagement import counters, reconcile
+    from chalicelib.notifications import materialise, retention, service
     from chalicelib.trending import writer
     from chalicelib.uploads import lifecycle
 
     _every(10, "counter fold", counters.fold, stop)
+    _every(2, "notifications", lambda: (materialise.materialise(), service.continue_read_alls(1.0)), stop)
+    _every(3600, "notifications prune", retention.prune, stop)
     _every(600, "counter reconcile", reconcile.reconcile_recent, stop)
     _every(60, "trending refresh", writer.refresh, stop)
     _every(600, "uploads sweep", lifecycle.sweep, stop)

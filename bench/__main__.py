@@ -4,7 +4,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-SECTIONS = ["import_time", "feed", "trending", "uploads", "engagement", "reconcile", "observability"]
+SECTIONS = ["import_time", "feed", "trending", "uploads", "engagement", "reconcile", "notifications",
+            "observability"]
 
 
 def main(argv: list) -> None:

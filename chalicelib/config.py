@@ -71,6 +71,9 @@ class Settings:
     rate_limits: str
     view_min_watch_ms: int
     counter_fold_passes: int
+    notification_group_window_s: int
+    notification_poll_s: int
+    notification_retention_days: int
     # Values given directly, and parameter names to fetch; kept out of repr (logs).
     secret_values: Dict[str, Optional[str]] = field(default_factory=dict, repr=False)
     secret_parameters: Dict[str, Optional[str]] = field(default_factory=dict, repr=False)
@@ -140,6 +143,9 @@ def settings() -> Settings:
         rate_limits=_env("RATE_LIMITS", DEFAULT_RATE_LIMITS),
         view_min_watch_ms=_int("VIEW_MIN_WATCH_MS", 3000),
         counter_fold_passes=max(1, _int("COUNTER_FOLD_PASSES", 3)),
+        notification_group_window_s=max(0, _int("NOTIFICATION_GROUP_WINDOW_S", 3600)),
+        notification_poll_s=max(1, _int("NOTIFICATION_POLL_S", 2)),
+        notification_retention_days=max(1, _int("NOTIFICATION_RETENTION_DAYS", 30)),
         secret_values={name: _env(name) for name in SECRET_NAMES},
         secret_parameters={name: _env(name + SECRET_PARAMETER_SUFFIX) for name in SECRET_NAMES},
     )

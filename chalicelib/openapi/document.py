@@ -5,8 +5,12 @@ import html
 from functools import lru_cache
 
 from ..config import API_VERSION
-from .operations import OPERATIONS
-from .schemas import SCHEMAS
+from . import notifications
+from .operations import OPERATIONS as _CORE_OPERATIONS
+from .schemas import SCHEMAS as _CORE_SCHEMAS
+
+OPERATIONS = {**_CORE_OPERATIONS, **notifications.OPERATIONS}
+SCHEMAS = {**_CORE_SCHEMAS, **notifications.SCHEMAS}
 
 
 @lru_cache(maxsize=1)

@@ -79,10 +79,18 @@ _OWE_DESTROY_IF_GONE = """
 """
 
 
-def record_upload(public_id: str, meta: dict) -> Optional[dict]:
+def _one(conn: Any, sql: str, params: dict) -> Optional[dict]:
+    if conn is None:
+        return db.fetch_one(sql, params)
+    return conn.execute(sql, params).fetchone()
+
+
+def record_upload(public_id: str, meta: dict, conn: Any = None) -> Optional[dict]:
     """The upload notification: pending -> ready with the asset's metadata. Only the first
-    one counts; a failed video stays failed (failure wins whatever the order)."""
-    return db.fetch_one(
+    one counts; a failed video stays failed (failure wins whatever the order). Answers the
+    row (with `became_ready`) when this call changed it."""
+    return _one(
+        conn,
         f"""
         UPDATE videos SET
             upload_received_at = now(),
@@ -92,7 +100,7 @@ def record_upload(public_id: str, meta: dict) -> Optional[dict]:
             {_OWE_DESTROY_IF_GONE},
             updated_at = now()
         WHERE cloudinary_public_id = %(public_id)s AND upload_received_at IS NULL
-        RETURNING id, status
+        RETURNING id, status, user_id, title, deleted_at IS NULL AND status = 'ready' AS became_ready
         """,
         {**meta, "public_id": public_id},
     )
@@ -115,12 +123,13 @@ _FAIL = """
 """
 
 
-def record_failure(public_id: str, reason: str) -> Optional[dict]:
+def record_failure(public_id: str, reason: str, conn: Any = None) -> Optional[dict]:
     """Any failure -> failed, from pending or ready; the first reason is kept. The asset (if
     any) is owed a destroy."""
-    return db.fetch_one(
+    return _one(
+        conn,
         f"UPDATE videos SET {_FAIL} WHERE cloudinary_public_id = %(public_id)s"
-        " AND status <> 'failed' RETURNING id, status",
+        " AND status <> 'failed' RETURNING id, status, user_id, title, deleted_at",
         {"public_id": public_id, "reason": reason[:1000]},
     )
 

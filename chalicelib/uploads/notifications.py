@@ -17,9 +17,10 @@ import time
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
-from .. import media
+from .. import db, media
 from ..config import settings
 from ..errors import BadRequest, ServiceUnavailable, Unauthorized
+from ..notifications.outbox import notify
 from ..repo import uploads as repo
 
 log = logging.getLogger("trendke.uploads")
@@ -133,12 +134,10 @@ def apply(payload: Mapping[str, Any]) -> Outcome:
         log.info("cloudinary notification ignored: type=%r public_id=%r",
                  payload.get("notification_type"), public_id)
         return Outcome(kind if kind != "ignored" else "ignored", None, "ignored")
-    if kind == "upload":
-        changed = repo.record_upload(public_id, _metadata(payload))
-    elif kind == "eager":
+    if kind == "eager":
         changed = repo.record_eager_ready(public_id)
     else:
-        changed = repo.record_failure(public_id, _failure_reason(payload) or "failed")
+        changed = db.in_transaction(lambda conn: _transition(conn, kind, public_id, payload))
     if changed is not None:
         return Outcome(kind, public_id, "applied", str(changed["id"]))
     known = repo.state_of(public_id)
@@ -147,6 +146,23 @@ def apply(payload: Mapping[str, Any]) -> Outcome:
         log.warning("cloudinary notification for unknown public id %r (type %s)", public_id, kind)
         return Outcome(kind, public_id, "unknown")
     return Outcome(kind, public_id, "duplicate", str(known["id"]))
+
+
+def _transition(conn: Any, kind: str, public_id: str, payload: Mapping[str, Any]) -> Optional[dict]:
+    """Ready or failed, and the owner's notification in the same transaction (exactly once:
+    a duplicate delivery changes no row, so it notifies nobody)."""
+    if kind == "upload":
+        row = repo.record_upload(public_id, _metadata(payload), conn)
+        if row is not None and row["became_ready"]:
+            notify(conn, str(row["user_id"]), "video_ready", "Your video is ready",
+                   f'"{row["title"]}" is now live on TrendKe', {"video_id": str(row["id"])})
+        return row
+    reason = _failure_reason(payload) or "failed"
+    row = repo.record_failure(public_id, reason, conn)
+    if row is not None and row["deleted_at"] is None:
+        notify(conn, str(row["user_id"]), "video_failed", "Your video could not be published",
+               f'"{row["title"]}": {reason}'[:1000], {"video_id": str(row["id"]), "reason": reason})
+    return row
 
 
 def handle(raw_body: bytes, headers: Mapping[str, str]) -> Outcome:
