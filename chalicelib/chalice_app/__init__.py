@@ -11,7 +11,7 @@ PREFLIGHT_MAX_AGE_S = 7200
 
 
 def register_http(app: Chalice) -> None:
-    from . import docs, engagement, feed, follows, me, middleware, people, system, trending, uploads
+    from . import accounts, docs, engagement, feed, follows, me, middleware, people, system, trending, uploads
 
     # Every route answers CORS preflight for the frontend's origin: API Gateway from the
     # deployed definition, `chalice local` and the test client the same way. Set before the
@@ -27,6 +27,7 @@ def register_http(app: Chalice) -> None:
     app.register_middleware(middleware.errors_and_cors, "http")
     app.register_blueprint(system.bp)
     app.register_blueprint(me.bp)
+    app.register_blueprint(accounts.bp)
     app.register_blueprint(feed.bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(trending.bp)

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from ..config import API_VERSION
 from .operations import OPERATIONS
+from .accounts import ACCOUNT_SCHEMAS
 from .schemas import SCHEMAS
 
 
@@ -25,7 +26,7 @@ def document() -> dict:
         },
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **ACCOUNT_SCHEMAS},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
         },
     }
