@@ -21,6 +21,10 @@ API_VERSION = "2.0.0"
 
 # Per user: at most `hits` writes of an action per window of `seconds` (RATE_LIMITS overrides).
 DEFAULT_RATE_LIMITS = "comment=20/60,like=120/60,follow=60/60,upload=10/3600"
+# Per client address (and, for mail, per account): sign-ups, mail sent, token and code tries.
+DEFAULT_AUTH_RATE_LIMITS = (
+    "signup=10/3600,mail_address=20/3600,mail_account=5/3600,token_try=30/3600,2fa_challenge=10/3600"
+)
 
 # Secrets never sit in .chalice/config.json. A stage either sets the value itself (dev, tests)
 # or names an SSM Parameter Store SecureString in `<NAME>_SSM_PARAMETER` (prod); the value is
@@ -74,6 +78,17 @@ class Settings:
     notification_group_window_s: int
     notification_poll_s: int
     notification_retention_days: int
+    # Accounts (issue 11): password hashing, token lifetime, guessing limits, mail.
+    bcrypt_rounds: int
+    jwt_ttl_s: int
+    auth_rate_limits: str
+    login_account_failures: int
+    login_address_failures: int
+    login_lock_base_s: int
+    login_lock_max_s: int
+    mail_from: Optional[str]
+    mail_outbox_dir: str
+    frontend_url: str
     # Values given directly, and parameter names to fetch; kept out of repr (logs).
     secret_values: Dict[str, Optional[str]] = field(default_factory=dict, repr=False)
     secret_parameters: Dict[str, Optional[str]] = field(default_factory=dict, repr=False)
@@ -107,6 +122,13 @@ class Settings:
     def viewer_key_secret(self) -> Optional[str]:
         """Signs anonymous viewer keys; unset, the JWT secret."""
         return self.secret("VIEWER_KEY_SECRET") or self.jwt_secret
+
+
+def _frontend_url() -> str:
+    """Where mailed links point: FRONTEND_URL, else the CORS origin when it is one site."""
+    origin = _env("CORS_ALLOW_ORIGIN", "*")
+    fallback = origin if origin.startswith("http") else "http://localhost:5173"
+    return _env("FRONTEND_URL", fallback).rstrip("/")
 
 
 @lru_cache(maxsize=1)
@@ -146,6 +168,17 @@ def settings() -> Settings:
         notification_group_window_s=max(0, _int("NOTIFICATION_GROUP_WINDOW_S", 3600)),
         notification_poll_s=max(1, _int("NOTIFICATION_POLL_S", 2)),
         notification_retention_days=max(1, _int("NOTIFICATION_RETENTION_DAYS", 30)),
+        bcrypt_rounds=min(16, max(4, _int("BCRYPT_ROUNDS", 12))),
+        jwt_ttl_s=_int("JWT_TTL_S", 7 * 86400),
+        auth_rate_limits=_env("AUTH_RATE_LIMITS", DEFAULT_AUTH_RATE_LIMITS),
+        login_account_failures=_int("LOGIN_ACCOUNT_FAILURES", 5),
+        login_address_failures=_int("LOGIN_ADDRESS_FAILURES", 30),
+        login_lock_base_s=_int("LOGIN_LOCK_BASE_S", 30),
+        login_lock_max_s=_int("LOGIN_LOCK_MAX_S", 900),
+        # Unset: no SES; every message is written to MAIL_OUTBOX_DIR (the local stack).
+        mail_from=_env("MAIL_FROM"),
+        mail_outbox_dir=_env("MAIL_OUTBOX_DIR", ".local/outbox"),
+        frontend_url=_frontend_url(),
         secret_values={name: _env(name) for name in SECRET_NAMES},
         secret_parameters={name: _env(name + SECRET_PARAMETER_SUFFIX) for name in SECRET_NAMES},
     )

@@ -64,4 +64,7 @@ def check(conn: Any, user_id: str, action: str) -> None:
 
 
 def prune(conn: Any) -> int:
-    return rate_limits.prune(conn, KEEP_S)
+    """Forget old windows, and failed log-ins that no longer count (accounts' lock-outs)."""
+    from .repo import auth_failures
+
+    return rate_limits.prune(conn, KEEP_S) + auth_failures.prune(conn, KEEP_S)

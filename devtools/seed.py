@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, List, Tuple
 
+from chalicelib import passwords
+
 CAPTIONS = [
     "Nairobi traffic at 6pm be like", "Matatu art on Moi Avenue", "Nyama choma Sunday with the squad",
     "Sunset over Lake Naivasha", "Learning sheng in 60 seconds", "Gengetone dance challenge",
@@ -49,11 +51,11 @@ def _steps(s: SeedSizes) -> List[Tuple[str, str, dict]]:
         ("users", """
             INSERT INTO users (email, username, full_name, password_hash, avatar_url, bio, created_at)
             SELECT 'demo' || g || '@trendke.example', (%(names)s::text[])[1 + g %% cardinality((%(names)s::text[]))] || '_' || g,
-                   initcap((%(names)s::text[])[1 + g %% cardinality((%(names)s::text[]))]) || ' ' || g, '!',
+                   initcap((%(names)s::text[])[1 + g %% cardinality((%(names)s::text[]))]) || ' ' || g, %(password_hash)s,
                    'https://i.pravatar.cc/150?u=' || g, 'Demo creator from Kenya',
                    (now() AT TIME ZONE 'UTC') - interval '30 days' - random() * interval '30 days'
             FROM generate_series(1, %(n)s) g
-            ON CONFLICT DO NOTHING""", {**base, "n": s.users}),
+            ON CONFLICT DO NOTHING""", {**base, "n": s.users, "password_hash": passwords.DEMO_HASH}),
         ("videos", """
             WITH u AS (SELECT array_agg(id ORDER BY created_at, id) AS ids FROM users)
             INSERT INTO videos (user_id, title, description, video_url, thumbnail_url, hashtags,

@@ -7,6 +7,10 @@ few likes, comments, view reports, follows and upload signings.
 Signed-in users need tokens: with JWT_SECRET set (the dev stage's by default) each simulated
 user mints an HS256 token for a fresh user id (a profile is made on first use); against a
 deployment whose tokens you cannot mint, set TRENDKE_TOKENS to a comma-separated list.
+
+Log-ins are real traffic (bcrypt at the server's cost): simulated users sign in as the seeded
+demo users (demo1..demoN@trendke.example, N = TRENDKE_DEMO_USERS, default 20, password
+TRENDKE_DEMO_PASSWORD, default the seed's `trendke-demo`) and read their own profile.
 """
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ from locust import HttpUser, between, task
 DEV_JWT_SECRET = "trendke-dev-secret-do-not-use-in-prod"
 _tokens = [t for t in os.environ.get("TRENDKE_TOKENS", "").split(",") if t]
 _token_cycle = itertools.cycle(_tokens) if _tokens else None
+DEMO_USERS = int(os.environ.get("TRENDKE_DEMO_USERS", "20"))
+DEMO_PASSWORD = os.environ.get("TRENDKE_DEMO_PASSWORD", "trendke-demo")
 _videos: list = []
 _videos_lock = threading.Lock()
 
@@ -89,6 +95,22 @@ class Viewer(HttpUser):
     @task(4)
     def comments(self) -> None:
         self.client.get(f"/v1/videos/{self._video()}/comments?limit=20", name="/v1/videos/{id}/comments")
+
+    # ---- accounts: log-ins and profiles ------------------------------------------------------
+    @task(2)
+    def login_and_me(self) -> None:
+        email = f"demo{random.randint(1, DEMO_USERS)}@trendke.example"
+        answer = self.client.post("/auth/login", json={"email": email, "password": DEMO_PASSWORD},
+                                  name="/auth/login")
+        if answer.ok:
+            token = answer.json()["access_token"]
+            self.client.get("/auth/me", headers={"Authorization": f"Bearer {token}"}, name="/auth/me")
+
+    @task(2)
+    def profile(self) -> None:
+        answer = self.client.get(f"/v1/videos/{self._video()}", name="/v1/videos/{id}")
+        if answer.ok:
+            self.client.get(f"/auth/user/{answer.json()['user_id']}", name="/auth/user/{id}")
 
     # ---- writes: a few ---------------------------------------------------------------------
     @task(6)

@@ -63,10 +63,23 @@ def test_later_cursor_pages_are_one_statement_too(client, database_url, busy):
     assert len(later["items"]) == 5
 
 
-def test_signed_in_lists_are_one_statement_once_the_profile_is_known(client, database_url, busy):
+def test_signed_in_lists_are_one_statement_plus_the_token_version_check(client, database_url, busy):
+    """Each verified call reads the user's token version (revocation, issue 11): one
+    primary-key read, then the list's own single statement."""
     headers = auth_headers(busy["me"]["id"])
-    client.http.get("/v1/me", headers=headers)  # first use: the profile check, once per environment
+    client.http.get("/v1/me", headers=headers)
     for path in ("/v1/me/feed?limit=40", "/social/feed/following?limit=40",
                  f"/social/is-following/{busy['author']['id']}"):
-        body = _one_statement(client, database_url, path, headers)
-        assert body
+        with count_statements(database_url) as counted:
+            response = client.http.get(path, headers=headers)
+        assert response.status_code == 200, (path, response.body)
+        assert counted.count == 2, (path, counted.queries)
+        assert sum("token_version FROM users WHERE id" in q for q in counted.queries) == 1, counted.queries
+        assert json.loads(response.body)
+
+
+def test_my_profile_reads_the_token_version_with_the_row_in_one_statement(client, database_url, busy):
+    headers = auth_headers(busy["me"]["id"])
+    client.http.get("/v1/me", headers=headers)
+    for path in ("/v1/me", "/auth/me"):
+        _one_statement(client, database_url, path, headers)

@@ -63,6 +63,9 @@ def resources_for(action: str) -> list:
         return [group] if action == "logs:CreateLogGroup" else [group + ":log-stream:2026/11/29/x"]
     if service == "xray":
         return ["*"]
+    if service == "ses":  # SES authorises a send on the sender's identity (its domain)
+        domain = ENV["MAIL_FROM"].rsplit("@", 1)[1].rstrip(">")
+        return [f"arn:aws:ses:{ACCOUNT_REGION}:identity/{domain}"]
     pytest.fail(f"{action}: no resource model for this service yet; add it here and to the policy")
 
 
@@ -139,6 +142,8 @@ def test_no_wildcard_actions_and_scoped_resources():
     ("ssm:GetParametersByPath", f"arn:aws:ssm:{ACCOUNT_REGION}:parameter/trendke/prod"),
     ("logs:PutLogEvents", f"arn:aws:logs:{ACCOUNT_REGION}:log-group:/aws/lambda/other:log-stream:x"),
     ("kms:Decrypt", "*"),
+    ("ses:SendEmail", f"arn:aws:ses:{ACCOUNT_REGION}:identity/other.example"),
+    ("ses:SendRawEmail", f"arn:aws:ses:{ACCOUNT_REGION}:identity/trendke.co.ke"),
 ])
 def test_what_the_code_never_does_is_denied(action, resource):
     assert not allowed(action, resource)

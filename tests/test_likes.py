@@ -48,9 +48,10 @@ def test_toggle_likes_then_unlikes(client, sql, make_user):
     owner, fan = make_user(), make_user()
     video = make_video(sql, owner)
     path = f"/videos/{video['id']}/like"
-    assert body(client.http.post(path, headers=auth_headers(fan["id"]))) == {"liked": True}
+    # The frontend reads both (VideoPlayer.jsx:75-77).
+    assert body(client.http.post(path, headers=auth_headers(fan["id"]))) == {"liked": True, "likes_count": 1}
     assert _count(sql, video["id"]) == 1
-    assert body(client.http.post(path, headers=auth_headers(fan["id"]))) == {"liked": False}
+    assert body(client.http.post(path, headers=auth_headers(fan["id"]))) == {"liked": False, "likes_count": 0}
     assert _count(sql, video["id"]) == 0
 
 

@@ -12,8 +12,8 @@ MULTIPART = "multipart/form-data"
 
 
 def register_http(app: Chalice) -> None:
-    from . import (docs, engagement, feed, follows, me, middleware, notifications, people, system,
-                   trending, uploads)
+    from . import (accounts, docs, engagement, feed, follows, me, middleware, notifications, people,
+                   system, trending, uploads)
 
     # Every route answers CORS preflight for the frontend's origin: API Gateway from the
     # deployed definition, `chalice local` and the test client the same way. Set before the
@@ -33,6 +33,7 @@ def register_http(app: Chalice) -> None:
     app.register_middleware(middleware.errors_and_cors, "http")
     app.register_blueprint(system.bp)
     app.register_blueprint(me.bp)
+    app.register_blueprint(accounts.bp)
     app.register_blueprint(feed.bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(trending.bp)

@@ -34,7 +34,8 @@ def v1_like(id: str):
 def toggle_like(video_id: str):
     video_id = _video_id(video_id)
     user = signed_in(bp.current_request)
-    return private_json({"liked": likes.toggle(user.user_id, video_id)["liked"]})
+    # VideoPlayer.jsx reads `liked` and `likes_count` (the old backend sent only `liked`).
+    return private_json(likes.toggle(user.user_id, video_id))
 
 
 # ---- comments ----------------------------------------------------------------------------

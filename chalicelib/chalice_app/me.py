@@ -1,21 +1,25 @@
-"""GET /v1/me: the signed-in user's own profile."""
+"""GET and PATCH /v1/me: the signed-in user's own profile."""
 from __future__ import annotations
 
 from chalice import Blueprint
 
 from .. import models
-from ..errors import NotFound
-from ..http import private_json
-from ..repo import users
-from .identity import signed_in
+from ..accounts import service, validation
+from ..http import json_body, private_json
+from .identity import signed_in_profile
 
 bp = Blueprint(__name__)
 
 
 @bp.route("/v1/me", methods=["GET"])
 def me():
-    principal = signed_in(bp.current_request)
-    profile = users.get_user(principal.user_id)
-    if profile is None:  # deleted between the token check and now
-        raise NotFound("User not found")
-    return private_json(models.user(profile))
+    _, row = signed_in_profile(bp.current_request)  # the token check reads the row itself
+    return private_json(models.user(row))
+
+
+@bp.route("/v1/me", methods=["PATCH"])
+def update_me():
+    request = bp.current_request
+    principal, _ = signed_in_profile(request)
+    fields = validation.profile_update(json_body(request, max_bytes=4096))
+    return private_json(models.user(service.update_profile(principal.user_id, fields)))

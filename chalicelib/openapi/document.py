@@ -6,11 +6,12 @@ from functools import lru_cache
 
 from ..config import API_VERSION
 from . import notifications
+from .accounts import ACCOUNT_SCHEMAS
 from .operations import OPERATIONS as _CORE_OPERATIONS
 from .schemas import SCHEMAS as _CORE_SCHEMAS
 
 OPERATIONS = {**_CORE_OPERATIONS, **notifications.OPERATIONS}
-SCHEMAS = {**_CORE_SCHEMAS, **notifications.SCHEMAS}
+SCHEMAS = {**_CORE_SCHEMAS, **notifications.SCHEMAS, **ACCOUNT_SCHEMAS}
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
+from .accounts import account_operations
 from .schemas import ref
 
 ERRORS = {
@@ -202,8 +203,7 @@ OPERATIONS: Dict[Tuple[str, str], dict] = {
     ("DELETE", "/v1/videos/{id}/like"): op("Unlike a video (idempotent)", "engagement", ref("LikeState"),
                                            auth="required", params=[video_id("id")], errors=(404, 429)),
     ("POST", "/videos/{video_id}/like"): op(
-        "Toggle my like (the current frontend's route)", "engagement",
-        {"type": "object", "required": ["liked"], "properties": {"liked": {"type": "boolean"}}},
+        "Toggle my like (the current frontend's route)", "engagement", ref("LikeState"),
         auth="required", params=[video_id()], errors=(404, 429),
     ),
     ("POST", "/v1/videos/{id}/comments"): op(
@@ -247,3 +247,4 @@ OPERATIONS: Dict[Tuple[str, str], dict] = {
                                                  errors=(404, 429)),
     ("GET", "/v1/me"): op("The signed-in user's profile", "users", ref("User"), auth="required", errors=(404,)),
 }
+OPERATIONS.update(account_operations(op, path_param, query_param))

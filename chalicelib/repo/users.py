@@ -1,16 +1,9 @@
 """SQL for the users table."""
 from __future__ import annotations
 
-import threading
 from typing import Any, Dict, Optional
 
 from .. import db, passwords, profile_claims
-
-# Ids whose profile row is known to exist in this execution environment; saves a statement
-# per signed-in request after the first.
-_known_lock = threading.Lock()
-_known_ids: Dict[str, None] = {}
-_KNOWN_MAX = 10_000
 
 USER_COLUMNS = (
     "u.id, u.username, u.full_name, u.avatar_url, u.bio, "
@@ -25,16 +18,21 @@ ON CONFLICT DO NOTHING
 """
 
 
-def ensure_profile(user_id: str, claims: Dict[str, Any]) -> None:
-    """Make a profile row for a valid token whose `sub` has none yet (first use).
+def ensure_profile(user_id: str, claims: Dict[str, Any]) -> int:
+    """The user's token version, making a profile row for a valid token whose `sub` has none
+    yet (first use; version 0).
 
-    Its password hash is well formed but matches no password (passwords.unusable_hash), so
-    neither backend's login can use the row, and neither fails on it.
-    Conflicts on username or email fall back to values derived from the id. The claims are
-    user-editable: only clean text of sane length is kept (profile_claims).
+    Every verified call runs this: a known user costs one autocommitted primary-key read
+    (the version must be current on every call, so a password reset or logout-all revokes
+    older tokens at once, in every execution environment).
+    The new row's password hash is well formed but matches no password
+    (passwords.unusable_hash), so neither backend's login can use the row, and neither fails
+    on it. Conflicts on username or email fall back to values derived from the id. The
+    claims are user-editable: only clean text of sane length is kept (profile_claims).
     """
-    if user_id in _known_ids:
-        return
+    row = db.fetch_one("SELECT token_version FROM users WHERE id = %s", (user_id,))
+    if row is not None:
+        return int(row["token_version"])
     suffix = user_id.replace("-", "")
     fallback_email = f"{suffix}@users.trendke.invalid"
     candidates = profile_claims.username_candidates(claims)
@@ -52,28 +50,20 @@ def ensure_profile(user_id: str, claims: Dict[str, Any]) -> None:
         "password_hash": passwords.unusable_hash(),
     }
 
-    def work(conn: Any) -> None:
-        if conn.execute("SELECT 1 FROM users WHERE id = %s", (user_id,)).fetchone():
-            return
-        for attempt in attempts:
-            conn.execute(_INSERT_PROFILE, {**fields, **attempt})
-            if conn.execute("SELECT 1 FROM users WHERE id = %s", (user_id,)).fetchone():
-                return
+    def work(conn: Any) -> int:
+        for attempt in [None, *attempts]:
+            if attempt is not None:
+                conn.execute(_INSERT_PROFILE, {**fields, **attempt})
+            found = conn.execute("SELECT token_version FROM users WHERE id = %s", (user_id,)).fetchone()
+            if found:
+                return int(found["token_version"])
         raise RuntimeError(f"could not create a profile for {user_id}")
 
-    # A known user (every user but a new one) costs one autocommitted statement, not a
-    # BEGIN / SELECT / COMMIT: this runs on each user's first request in every environment.
-    if db.fetch_one("SELECT 1 AS found FROM users WHERE id = %s", (user_id,)) is None:
-        db.in_transaction(work)
-    with _known_lock:
-        if len(_known_ids) >= _KNOWN_MAX:
-            _known_ids.clear()
-        _known_ids[user_id] = None
+    return db.in_transaction(work)
 
 
 def forget_known() -> None:
-    with _known_lock:
-        _known_ids.clear()
+    """Nothing is cached per environment any more (kept for callers that reset state)."""
 
 
 def get_user(user_id: str) -> Optional[dict]:
