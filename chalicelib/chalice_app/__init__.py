@@ -11,7 +11,8 @@ PREFLIGHT_MAX_AGE_S = 7200
 
 
 def register_http(app: Chalice) -> None:
-    from . import docs, engagement, feed, follows, me, middleware, people, system, trending, uploads
+    from . import (docs, engagement, feed, follows, gifts, me, middleware, payments, people, system,
+                   trending, uploads)
 
     # Every route answers CORS preflight for the frontend's origin: API Gateway from the
     # deployed definition, `chalice local` and the test client the same way. Set before the
@@ -33,4 +34,6 @@ def register_http(app: Chalice) -> None:
     app.register_blueprint(uploads.bp)
     app.register_blueprint(engagement.bp)
     app.register_blueprint(follows.bp)
+    app.register_blueprint(gifts.bp)
+    app.register_blueprint(payments.bp)
     app.register_blueprint(docs.bp)
