@@ -6,14 +6,14 @@ from functools import lru_cache
 
 from ..config import API_VERSION
 from .operations import OPERATIONS
-from .operations_money import MONEY_OPERATIONS
+from .operations_money import MONEY_OPERATIONS, PAYMENT_FLOW_OPERATIONS
 from .schemas import SCHEMAS
 
 
 @lru_cache(maxsize=1)
 def document() -> dict:
     paths: dict = {}
-    for (method, path), operation in sorted({**OPERATIONS, **MONEY_OPERATIONS}.items()):
+    for (method, path), operation in sorted({**OPERATIONS, **MONEY_OPERATIONS, **PAYMENT_FLOW_OPERATIONS}.items()):
         paths.setdefault(path, {})[method.lower()] = operation
     return {
         "openapi": "3.1.0",

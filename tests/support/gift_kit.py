@@ -12,15 +12,18 @@ PACKAGES = [("Starter Pack", 100, "0.99", 0), ("Popular Pack", 500, "4.99", 10),
 
 
 def seed_catalogue(sql) -> Dict[str, Dict[str, str]]:
-    """Insert the legacy seed rows; {"gifts": {name: id}, "packages": {name: id}}."""
+    """Insert the legacy seed rows (once: a second call finds them); {"gifts": {name: id}, "packages": {name: id}}."""
     gifts = {}
     for name, emoji, cost in GIFTS:
-        gifts[name] = str(sql("INSERT INTO gift_types (name, emoji, coin_cost) VALUES (%s, %s, %s)"
-                              " RETURNING id", (name, emoji, cost))[0]["id"])
+        sql("INSERT INTO gift_types (name, emoji, coin_cost) VALUES (%s, %s, %s)"
+            " ON CONFLICT (name) DO NOTHING", (name, emoji, cost))
+        gifts[name] = str(sql("SELECT id FROM gift_types WHERE name = %s", (name,))[0]["id"])
     packages = {}
     for name, coins, usd, bonus in PACKAGES:
-        packages[name] = str(sql("INSERT INTO coin_packages (name, coin_amount, price_usd, bonus_percentage)"
-                                 " VALUES (%s, %s, %s, %s) RETURNING id", (name, coins, usd, bonus))[0]["id"])
+        found = sql("SELECT id FROM coin_packages WHERE name = %s", (name,))
+        packages[name] = str(found[0]["id"] if found else sql(
+            "INSERT INTO coin_packages (name, coin_amount, price_usd, bonus_percentage)"
+            " VALUES (%s, %s, %s, %s) RETURNING id", (name, coins, usd, bonus))[0]["id"])
     return {"gifts": gifts, "packages": packages}
 
 
