@@ -18,7 +18,8 @@ from tests.support.pesapal_standin import KEY, SECRET, pesapal_standin
 def provider(settings_env):
     with pesapal_standin() as (standin, base):
         settings_env(PESAPAL_API_BASE=base, PESAPAL_CONSUMER_KEY=KEY, PESAPAL_CONSUMER_SECRET=SECRET,
-                     PUBLIC_BASE_URL="https://api.trendke.test", KES_PER_USD="130")
+                     PUBLIC_BASE_URL="https://api.trendke.test", KES_PER_USD="130",
+                     PAYMENT_RECHECK_AFTER_S="0")
         pesapal.forget()
         yield standin
         pesapal.forget()

@@ -20,7 +20,7 @@ BATCH = 200
 def run() -> Dict[str, int]:
     cfg = settings()
     outcomes: Counter = Counter()
-    for row in repo.pending_due(0, cfg.payment_give_up_after_s, BATCH):
+    for row in repo.pending_due(cfg.payment_recheck_after_s, cfg.payment_give_up_after_s, BATCH):
         try:
             outcomes[orders.check(str(row["id"]))] += 1
         except ApiError as exc:  # the provider is down: try again next run
