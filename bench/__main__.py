@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-SECTIONS = ["import_time", "feed", "trending", "uploads", "engagement", "observability"]
+SECTIONS = ["import_time", "feed", "trending", "uploads", "engagement", "gifts", "observability"]
 
 
 def main(argv: list) -> None:

@@ -72,10 +72,8 @@ def test_an_unbalanced_transaction_cannot_be_committed_and_entries_never_change(
 
 
 def test_the_scheduled_ledger_check_emits_its_metric(chalice_app, capsys):
-    from chalicelib import observability
     from tests.support.lambda_events import LambdaContext, scheduled_event
 
-    observability.send_output_to(__import__("sys").stdout)
     from chalicelib.scheduled import gifts as jobs
 
     result = jobs.ledger_check(scheduled_event(), LambdaContext("trendke-api-prod-ledger_check"))
