@@ -196,3 +196,12 @@ def test_bad_purchases_are_4xx_and_unconfigured_is_503(client, sql, buyer, setti
                               body=json.dumps({"coin_package_id": str(pkg), "payment_method": "pesapal"}))
     assert answer.status_code == 503
     assert sql("SELECT count(*) AS n FROM payment_transactions")[0]["n"] == 0
+
+
+@pytest.mark.parametrize("query", [
+    "OrderTrackingId=%00&OrderMerchantReference=x", "OrderTrackingId=abc&OrderMerchantReference=%00",
+    "OrderTrackingId=abc", "OrderMerchantReference=abc", "", "OrderTrackingId=a%20b&OrderMerchantReference=c"])
+def test_malformed_callbacks_are_400(client, query):
+    answer = client.http.get(f"/v1/webhooks/pesapal?{query}")
+    assert answer.status_code == 400
+    assert "detail" in json.loads(answer.body)

@@ -5,6 +5,7 @@ called, outside any database transaction; the provider's order id and payment pa
 recorded after. A retried Idempotency-Key answers the same order (and its payment page)."""
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any, Dict, Optional, Tuple
 
@@ -15,6 +16,7 @@ from ..gifts import money
 from ..repo import payments as repo
 from . import history, pesapal, settle, stripe_checkout
 
+_TRACKING_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 METHODS = {"pesapal": "pesapal", "mpesa": "pesapal", "m-pesa": "pesapal", "stripe": "stripe", "card": "stripe"}
 
 
@@ -125,8 +127,14 @@ def check(payment_id: str) -> str:
 
 def pesapal_notified(tracking_id: Optional[str], reference: Optional[str]) -> str:
     """An IPN or the browser's return: find the order, then ask GetTransactionStatus."""
-    if not tracking_id or not reference or len(tracking_id) > 100 or len(reference) > 100:
-        raise BadRequest("OrderTrackingId and OrderMerchantReference are required")
+    if not isinstance(tracking_id, str) or not _TRACKING_ID.fullmatch(tracking_id):
+        raise BadRequest("OrderTrackingId is required (PesaPal's order tracking id)")
+    try:
+        reference = str(uuid.UUID(reference)) if isinstance(reference, str) else None
+    except ValueError:
+        reference = None
+    if reference is None:
+        raise BadRequest("OrderMerchantReference must be one of our order ids")
     order = db.run(lambda conn: repo.order_by_provider(conn, "pesapal", tracking_id))
     if order is None or str(order["id"]) != reference:
         raise NotFound("No such order")
