@@ -3,11 +3,10 @@
 `app` serves HTTP (routes in chalicelib/chalice_app); the scheduled handlers come from
 chalicelib/scheduled. Nothing here touches the network or the database at import time.
 """
-from chalice import Chalice
-
 from chalicelib.chalice_app import register_http
+from chalicelib.chalice_app.threadsafe import ThreadLocalRequestChalice
 from chalicelib.scheduled import register_jobs
 
-app = Chalice(app_name="trendke-api")
+app = ThreadLocalRequestChalice(app_name="trendke-api")
 register_http(app)
 register_jobs(app)

@@ -2,7 +2,7 @@
 """TrendKe's command line for the local stack and operators.
 
     python manage.py migrate | reconcile-counters | seed-demo | token USER_ID | db-url
-                     | refresh-trending | dev | db-stop
+                     | refresh-trending | ledger-check | refresh-leaderboard | dev | db-stop
 
 With DATABASE_URL unset, every command uses the embedded Postgres in .local/pgdata.
 """
@@ -135,6 +135,30 @@ def refresh_trending() -> None:
     click.echo(writer.refresh().summary())
 
 
+@cli.command("ledger-check")
+@click.option("--limit", default=1000, show_default=True, help="discrepancies printed at most, per kind")
+def ledger_check(limit: int) -> None:
+    """Prove the books balance: every transaction sums to zero, every cached balance
+    (users.coin_balance, users.total_earnings) equals its entries. Exit 1 on a discrepancy."""
+    from chalicelib.gifts import audit
+
+    _database_url()
+    report = audit.check(limit)
+    for line in report.lines():
+        click.echo(line)
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command("refresh-leaderboard")
+def refresh_leaderboard() -> None:
+    """Compute the gift leaderboards and write them to the store."""
+    from chalicelib.gifts import leaderboard
+
+    _database_url()
+    click.echo(leaderboard.refresh())
+
+
 def _every(seconds: float, name: str, job, stop: threading.Event) -> None:
     """`make dev`'s stand-in for a deployed schedule: run `job` in the background until `stop`."""
 
@@ -151,7 +175,9 @@ def _every(seconds: float, name: str, job, stop: threading.Event) -> None:
 def _start_schedules(stop: threading.Event) -> None:
     """The deployed schedules, faster: counts and trending stay fresh while you click around."""
     from chalicelib.engagement import counters, reconcile
+    from chalicelib.gifts import leaderboard
     from chalicelib.notifications import materialise, retention, service
+    from chalicelib.payments import recheck
     from chalicelib.trending import writer
     from chalicelib.uploads import lifecycle
 
@@ -161,6 +187,8 @@ def _start_schedules(stop: threading.Event) -> None:
     _every(600, "counter reconcile", reconcile.reconcile_recent, stop)
     _every(60, "trending refresh", writer.refresh, stop)
     _every(600, "uploads sweep", lifecycle.sweep, stop)
+    _every(60, "gift leaderboard", leaderboard.refresh, stop)
+    _every(120, "payments re-check", recheck.run, stop)
 
 
 def _reset_stale_demo_database() -> None:

@@ -5,7 +5,7 @@ import importlib
 import sys
 
 SECTIONS = ["import_time", "feed", "trending", "uploads", "engagement", "reconcile", "notifications",
-            "accounts", "observability"]
+            "accounts", "gifts", "observability"]
 
 
 def main(argv: list) -> None:

@@ -31,7 +31,9 @@ DEFAULT_AUTH_RATE_LIMITS = (
 # then fetched on first use through Powertools Parameters and cached in this execution
 # environment for SECRET_MAX_AGE_S (a rotated secret is picked up within that time).
 # CURSOR_SECRET and VIEWER_KEY_SECRET are optional: unset, keys are derived from JWT_SECRET.
-SECRET_NAMES = ("DATABASE_URL", "JWT_SECRET", "CLOUDINARY_URL", "CURSOR_SECRET", "VIEWER_KEY_SECRET")
+SECRET_NAMES = ("DATABASE_URL", "JWT_SECRET", "CLOUDINARY_URL", "CURSOR_SECRET", "VIEWER_KEY_SECRET",
+                "PESAPAL_CONSUMER_KEY", "PESAPAL_CONSUMER_SECRET", "STRIPE_SECRET_KEY",
+                "STRIPE_WEBHOOK_SECRET")
 SECRET_PARAMETER_SUFFIX = "_SSM_PARAMETER"
 SECRET_MAX_AGE_S = 300
 
@@ -89,6 +91,18 @@ class Settings:
     mail_from: Optional[str]
     mail_outbox_dir: str
     frontend_url: str
+    # Gifts and payments (issue 14): the platform's share in basis points, the USD->KES rate
+    # of packages without a stored KES price, the providers' addresses and the browser's
+    # return address after paying.
+    platform_fee_bps: int
+    kes_per_usd: str
+    pesapal_api_base: str
+    pesapal_ipn_id: Optional[str]
+    stripe_api_base: Optional[str]
+    payment_return_url: Optional[str]
+    payment_recheck_after_s: int
+    payment_give_up_after_s: int
+    leaderboard_rate_minutes: int
     # Values given directly, and parameter names to fetch; kept out of repr (logs).
     secret_values: Dict[str, Optional[str]] = field(default_factory=dict, repr=False)
     secret_parameters: Dict[str, Optional[str]] = field(default_factory=dict, repr=False)
@@ -179,6 +193,15 @@ def settings() -> Settings:
         mail_from=_env("MAIL_FROM"),
         mail_outbox_dir=_env("MAIL_OUTBOX_DIR", ".local/outbox"),
         frontend_url=_frontend_url(),
+        platform_fee_bps=_int("PLATFORM_FEE_BPS", 2000),
+        kes_per_usd=_env("KES_PER_USD", "130"),
+        pesapal_api_base=_env("PESAPAL_API_BASE", "https://cybqa.pesapal.com/pesapalv3").rstrip("/"),
+        pesapal_ipn_id=_env("PESAPAL_IPN_ID"),
+        stripe_api_base=_env("STRIPE_API_BASE"),
+        payment_return_url=_env("PAYMENT_RETURN_URL"),
+        payment_recheck_after_s=_int("PAYMENT_RECHECK_AFTER_S", 120),
+        payment_give_up_after_s=_int("PAYMENT_GIVE_UP_AFTER_S", 3 * 86400),
+        leaderboard_rate_minutes=max(1, _int("LEADERBOARD_RATE_MINUTES", 5)),
         secret_values={name: _env(name) for name in SECRET_NAMES},
         secret_parameters={name: _env(name + SECRET_PARAMETER_SUFFIX) for name in SECRET_NAMES},
     )

@@ -33,6 +33,12 @@ class Unauthorized(ApiError):
         super().__init__(detail, {"WWW-Authenticate": "Bearer"})
 
 
+class PaymentRequired(ApiError):
+    """Not enough coins for what was asked (nothing was taken)."""
+
+    status = 402
+
+
 class Forbidden(ApiError):
     status = 403
 
@@ -43,6 +49,12 @@ class NotFound(ApiError):
 
 class Conflict(ApiError):
     status = 409
+
+
+class BadGateway(ApiError):
+    """A payment provider answered with an error or not at all."""
+
+    status = 502
 
 
 class Gone(ApiError):

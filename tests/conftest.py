@@ -90,12 +90,15 @@ def clean_db(database_url: str, _app_tables: list) -> Iterator[None]:
     import psycopg
 
     from chalicelib import db
+    from chalicelib.gifts import leaderboard, ledger
     from chalicelib.repo import users
 
     with psycopg.connect(database_url, autocommit=True) as conn:
         if _app_tables:
             conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in _app_tables) + " CASCADE")
     users.forget_known()
+    ledger.forget_opened()
+    leaderboard.forget()
     yield
     db.close()
 

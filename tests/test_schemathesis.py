@@ -58,13 +58,26 @@ def world(database_url, _app_tables):
 def base_url(world):
     from chalicelib.trending import writer
 
+    from chalicelib.gifts import leaderboard
+    from tests.support import pesapal_standin, stripe_standin
+
     writer.refresh()
-    os.environ["PUBLIC_BASE_URL"] = "http://127.0.0.1:8000"
-    config.reset()
-    with live_server() as url:
-        yield url
-    os.environ.pop("PUBLIC_BASE_URL", None)
-    config.reset()
+    leaderboard.refresh()
+    # The payment providers as loopback stand-ins: purchases and callbacks can succeed.
+    with pesapal_standin.pesapal_standin() as (_, pesapal_base), \
+            stripe_standin.stripe_standin() as (_, stripe_base):
+        payment_env = {
+            "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
+            "PESAPAL_API_BASE": pesapal_base, "PESAPAL_CONSUMER_KEY": pesapal_standin.KEY,
+            "PESAPAL_CONSUMER_SECRET": pesapal_standin.SECRET, "STRIPE_API_BASE": stripe_base,
+            "STRIPE_SECRET_KEY": stripe_standin.API_KEY, "STRIPE_WEBHOOK_SECRET": stripe_standin.WEBHOOK_SECRET}
+        os.environ.update(payment_env)
+        config.reset()
+        with live_server() as url:
+            yield url
+        for name in payment_env:
+            os.environ.pop(name, None)
+        config.reset()
 
 
 def _document(base_url: str) -> dict:

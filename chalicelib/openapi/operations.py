@@ -10,11 +10,13 @@ from .schemas import ref
 ERRORS = {
     400: "Bad input",
     401: "Missing, expired, malformed or wrongly signed token",
+    402: "Not enough coins (nothing was taken)",
     403: "Not allowed for this user",
     404: "Not found",
     409: "Conflict",
     410: "Gone",
     429: "Too many requests (see Retry-After)",
+    502: "The payment provider failed to answer",
     503: "A dependency (database, key set) is unavailable",
 }
 

@@ -1,0 +1,152 @@
+"""Sending a gift: one database transaction that debits the sender only if the coins are
+there, credits the creator's earnings and the platform, writes the gift_transactions row the
+current backend reads, and posts the balanced ledger transaction. Any refusal rolls it all
+back: nothing moves."""
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import asdict, dataclass
+from typing import Any, Dict, Optional, Tuple
+
+from .. import db
+from ..errors import BadRequest, Conflict, NotFound, PaymentRequired
+from ..repo import gifts as repo
+from . import events, ledger, money, shapes
+
+MAX_QUANTITY = 100
+MAX_COINS_PER_GIFT = 1_000_000
+MAX_KEY_CHARS = 200
+
+
+@dataclass(frozen=True)
+class GiftRequest:
+    recipient_id: str
+    gift_type_id: str
+    quantity: int
+    video_id: Optional[str]
+    live_session_id: Optional[str]
+
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()
+
+
+def _uuid(body: Dict[str, Any], name: str, required: bool) -> Optional[str]:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    try:
+        return str(uuid.UUID(value)) if isinstance(value, str) else _bad_uuid(name)
+    except ValueError:
+        return _bad_uuid(name)
+
+
+def _bad_uuid(name: str) -> str:
+    raise BadRequest(f"'{name}' must be a UUID")
+
+
+def parse_request(body: Any) -> GiftRequest:
+    """The JSON body {recipient_id, gift_type_id, amount?, video_id?, live_session_id?}."""
+    if isinstance(body, str):
+        raise BadRequest(
+            "The body must be a JSON object {\"recipient_id\", \"gift_type_id\", \"amount\"};"
+            " a bare string names no gift, so nothing was sent")
+    if not isinstance(body, dict):
+        raise BadRequest("The body must be a JSON object {\"recipient_id\", \"gift_type_id\", \"amount\"}")
+    allowed = {"recipient_id", "gift_type_id", "amount", "quantity", "video_id", "live_session_id"}
+    extra = sorted(set(body) - allowed)
+    if extra:
+        raise BadRequest(f"Unknown field(s): {', '.join(extra)}")
+    quantity = body.get("amount", body.get("quantity", 1))
+    if not isinstance(quantity, int) or isinstance(quantity, bool):
+        raise BadRequest("'amount' must be a whole number of gifts")
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise BadRequest(f"'amount' must be 1 to {MAX_QUANTITY}")
+    request = GiftRequest(
+        recipient_id=_uuid(body, "recipient_id", True),
+        gift_type_id=_uuid(body, "gift_type_id", True),
+        quantity=quantity,
+        video_id=_uuid(body, "video_id", False),
+        live_session_id=_uuid(body, "live_session_id", False),
+    )
+    if request.video_id and request.live_session_id:
+        raise BadRequest("Give 'video_id' or 'live_session_id', not both")
+    return request
+
+
+def clean_key(value: Optional[str], required: bool) -> Optional[str]:
+    if value is None:
+        if required:
+            raise BadRequest("An 'Idempotency-Key' header is required on this route")
+        return None
+    key = value.strip()
+    if not key or len(key) > MAX_KEY_CHARS:
+        raise BadRequest(f"'Idempotency-Key' must be 1 to {MAX_KEY_CHARS} characters")
+    return key
+
+
+def _check_target(conn: Any, req: GiftRequest) -> None:
+    if req.video_id:
+        owner = repo.video_owner(conn, req.video_id)
+        if owner is None:
+            raise NotFound("Video not found")
+        if str(owner["user_id"]) != req.recipient_id:
+            raise BadRequest("'recipient_id' must be the video's creator")
+    if req.live_session_id:
+        host = repo.live_session_host(conn, req.live_session_id)
+        if host is None:
+            raise NotFound("Live session not found")
+        if str(host["user_id"]) != req.recipient_id:
+            raise BadRequest("'recipient_id' must be the live session's host")
+
+
+def _replay(conn: Any, earlier: dict, req: GiftRequest) -> Dict[str, Any]:
+    if earlier["request_hash"] != req.digest():
+        raise Conflict("Idempotency-Key was already used for a different gift")
+    row = repo.gift_by_id(conn, str(earlier["gift_transaction_id"]))
+    return shapes.gift(row)
+
+
+def send(sender_id: str, req: GiftRequest, idempotency_key: Optional[str] = None) -> Tuple[Dict[str, Any], bool]:
+    """Send the gift; (answer, created). A retried key answers the first gift (created False)."""
+    if req.recipient_id == sender_id:
+        raise BadRequest("You cannot send a gift to yourself")
+    key = f"gift:{sender_id}:{idempotency_key or uuid.uuid4()}"
+    gift_id = str(uuid.uuid4())
+
+    def work(conn: Any) -> Tuple[Dict[str, Any], bool]:
+        tx = ledger.repo.claim(conn, "gift", key, request_hash=req.digest(), gift_transaction_id=gift_id)
+        if tx is None:
+            return _replay(conn, ledger.repo.by_key(conn, key), req), False
+        gift_type = repo.gift_type(conn, req.gift_type_id)
+        if gift_type is None:
+            raise NotFound("Gift type not found")
+        total = int(gift_type["coin_cost"]) * req.quantity
+        if total > MAX_COINS_PER_GIFT:
+            raise BadRequest(f"A gift may cost at most {MAX_COINS_PER_GIFT} coins")
+        _check_target(conn, req)
+        balances = ledger.lock_and_open(conn, [sender_id, req.recipient_id])
+        creator, platform = money.split(total)
+        left = ledger.take_from_wallet(conn, sender_id, total)
+        if left is None:
+            have = int(balances[sender_id]["coin_balance"])
+            raise PaymentRequired(f"Not enough coins: this gift costs {total}, the balance is {have}")
+        ledger.repo.credit_earnings(conn, req.recipient_id, creator)
+        row = {"id": gift_id, "sender_id": sender_id, "recipient_id": req.recipient_id,
+               "gift_type_id": req.gift_type_id, "video_id": req.video_id,
+               "live_session_id": req.live_session_id, "coin_amount": total,
+               "quantity": req.quantity, "creator": creator, "platform": platform}
+        created = repo.insert_gift(conn, row)
+        ledger.post(conn, tx, [(ledger.wallet(sender_id), -total),
+                               (ledger.earnings(req.recipient_id), creator),
+                               (ledger.PLATFORM_FEES, platform)])
+        names = {u: balances[u]["username"] for u in balances}
+        answer = shapes.new_gift(row, gift_type, created["created_at"], left, names)
+        return answer, True
+
+    answer, created = db.in_transaction(work)
+    ledger.remember_opened([sender_id, req.recipient_id])
+    if created:
+        events.gift_sent(answer)
+    return answer, created
