@@ -242,3 +242,17 @@ def test_the_api_tables_refuse_a_role_that_does_not_own_them(sql):
     finally:
         sql("RESET ROLE")
     assert len(sql("SELECT * FROM rate_limits")) == 1
+
+
+def test_every_table_this_api_adds_has_row_level_security(sql):
+    import re
+
+    created_by_legacy = set()
+    for name in legacy.FILES:
+        created_by_legacy |= set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)",
+                                            (legacy.LEGACY_DIR / name).read_text()))
+    rows = sql("SELECT relname, relrowsecurity FROM pg_class"
+               " WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'")
+    ours = {r["relname"]: r["relrowsecurity"] for r in rows if r["relname"] not in created_by_legacy}
+    assert "video_count_deltas" in ours and "users" not in ours
+    assert [name for name, on in ours.items() if not on] == []
