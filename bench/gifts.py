@@ -114,8 +114,9 @@ def _audit(url: str) -> None:
                          " FROM generate_series(1, %s) g", (pairs,))
             conn.execute("INSERT INTO ledger_entries (transaction_id, account, amount)"
                          " SELECT t.id, a.account, a.sign * (t.id %% 97 + 1)"
+                         ""
                          " FROM ledger_transactions t CROSS JOIN (VALUES ('system:adjustments', 1),"
-                         " ('system:coin_issuance', -1)) a(account, sign) WHERE t.key LIKE 'bench:%%'")
+                         " ('system:coin_issuance', -1)) a(account, sign) WHERE t.key LIKE 'bench:%%'", ())
         conn.execute("VACUUM ANALYZE ledger_transactions")
         conn.execute("VACUUM ANALYZE ledger_entries")
         total = conn.execute("SELECT count(*) FROM ledger_entries").fetchone()[0]

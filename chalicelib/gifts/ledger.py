@@ -115,6 +115,24 @@ def lock_and_open(conn: Any, user_ids: List[str]) -> Dict[str, dict]:
     return locked
 
 
+def credit_earnings(conn: Any, user_id: str, coins: int) -> dict:
+    """Add to the creator's earnings; the row as it was before (username, balances).
+
+    A creator whose accounts are known open is credited by one UPDATE, which takes the row
+    lock as late as possible (the hot row of a popular live); otherwise the row is locked and
+    the accounts opened first, with the balances from before this credit."""
+    with _opened_lock:
+        known = user_id in _opened
+    if not known:
+        before = lock_and_open(conn, [user_id])[user_id]
+        repo.credit_earnings(conn, user_id, coins)
+        return before
+    before = repo.credit_earnings_returning(conn, user_id, coins)
+    if before is None:
+        raise NotFound("User not found")
+    return before
+
+
 def credit_wallet(conn: Any, user_id: str, coins: int) -> None:
     if repo.credit_wallet(conn, user_id, coins) is None:
         raise NotFound("User not found")

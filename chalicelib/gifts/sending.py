@@ -109,7 +109,13 @@ def _replay(conn: Any, earlier: dict, req: GiftRequest) -> Dict[str, Any]:
 
 
 def send(sender_id: str, req: GiftRequest, idempotency_key: Optional[str] = None) -> Tuple[Dict[str, Any], bool]:
-    """Send the gift; (answer, created). A retried key answers the first gift (created False)."""
+    """Send the gift; (answer, created). A retried key answers the first gift (created False).
+
+    Two users gifting each other at the same instant lock their rows in opposite orders:
+    Postgres picks one as a deadlock victim, and db.in_transaction retries it once (its key
+    makes the retry safe). Locking both in id order would avoid that, but would hold a hot
+    creator's row through the whole gift.
+    """
     if req.recipient_id == sender_id:
         raise BadRequest("You cannot send a gift to yourself")
     key = f"gift:{sender_id}:{idempotency_key or uuid.uuid4()}"
@@ -125,14 +131,17 @@ def send(sender_id: str, req: GiftRequest, idempotency_key: Optional[str] = None
         total = int(gift_type["coin_cost"]) * req.quantity
         if total > MAX_COINS_PER_GIFT:
             raise BadRequest(f"A gift may cost at most {MAX_COINS_PER_GIFT} coins")
+        if not repo.user_exists(conn, req.recipient_id):
+            raise NotFound("Recipient not found")
         _check_target(conn, req)
-        balances = ledger.lock_and_open(conn, [sender_id, req.recipient_id])
+        # The sender's side first; the creator's row (hot under a popular live) is locked
+        # last, so it is held only for the credit and the commit.
+        balances = ledger.lock_and_open(conn, [sender_id])
         creator, platform = money.split(total)
         left = ledger.take_from_wallet(conn, sender_id, total)
         if left is None:
             have = int(balances[sender_id]["coin_balance"])
             raise PaymentRequired(f"Not enough coins: this gift costs {total}, the balance is {have}")
-        ledger.repo.credit_earnings(conn, req.recipient_id, creator)
         row = {"id": gift_id, "sender_id": sender_id, "recipient_id": req.recipient_id,
                "gift_type_id": req.gift_type_id, "video_id": req.video_id,
                "live_session_id": req.live_session_id, "coin_amount": total,
@@ -141,6 +150,7 @@ def send(sender_id: str, req: GiftRequest, idempotency_key: Optional[str] = None
         ledger.post(conn, tx, [(ledger.wallet(sender_id), -total),
                                (ledger.earnings(req.recipient_id), creator),
                                (ledger.PLATFORM_FEES, platform)])
+        balances[req.recipient_id] = ledger.credit_earnings(conn, req.recipient_id, creator)
         names = {u: balances[u]["username"] for u in balances}
         answer = shapes.new_gift(row, gift_type, created["created_at"], left, names)
         return answer, True

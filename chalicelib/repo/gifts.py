@@ -29,6 +29,10 @@ def gift_type(conn: Any, gift_type_id: str) -> Optional[dict]:
                         (gift_type_id,)).fetchone()
 
 
+def user_exists(conn: Any, user_id: str) -> bool:
+    return conn.execute("SELECT 1 AS found FROM users WHERE id = %s", (user_id,)).fetchone() is not None
+
+
 def video_owner(conn: Any, video_id: str) -> Optional[dict]:
     return conn.execute("SELECT user_id FROM videos WHERE id = %s AND deleted_at IS NULL",
                         (video_id,)).fetchone()

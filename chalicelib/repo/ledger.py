@@ -91,6 +91,13 @@ def credit_earnings(conn: Any, user_id: str, coins: int) -> bool:
     return row is not None
 
 
+def credit_earnings_returning(conn: Any, user_id: str, coins: int) -> Optional[dict]:
+    return conn.execute(
+        "UPDATE users SET total_earnings = coalesce(total_earnings, 0) + %(n)s WHERE id = %(u)s"
+        " RETURNING username, coin_balance, total_earnings - %(n)s AS total_earnings",
+        {"n": coins, "u": user_id}).fetchone()
+
+
 # ---- the audit ---------------------------------------------------------------------------
 
 UNBALANCED = """
