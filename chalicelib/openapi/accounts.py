@@ -109,6 +109,21 @@ def account_operations(op, path_param, query_param) -> Dict[Tuple[str, str], dic
             "Finish a two-factor sign-in with the mailed code", "accounts", ref("AuthTokens"),
             body=closed(("email", "code"), email=EMAIL, code={"type": "string", "pattern": "^[0-9]{6}$"}),
             errors=(429,)),
+        ("POST", "/v1/me/avatar"): op(
+            "Signed fields for a direct image upload of my avatar to Cloudinary", "users",
+            {"type": "object", "required": ["upload_url", "fields", "expires_at"],
+             "properties": {"upload_url": {"type": "string"},
+                            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                            "expires_at": {"type": "integer"}, "max_bytes": {"type": "integer"}}},
+            auth="required",
+            description="POST the image as `file` with exactly these fields to `upload_url`, then "
+            "PUT /v1/me/avatar with Cloudinary's `public_id`, `version` and `signature`."),
+        ("PUT", "/v1/me/avatar"): op(
+            "Set my avatar from Cloudinary's signed upload answer", "users", ref("User"),
+            body=closed(("public_id", "version", "signature"), public_id={"type": "string", "maxLength": 200},
+                        version={"type": "integer", "minimum": 1},
+                        signature={"type": "string", "pattern": "^[0-9a-f]{40,64}$"}),
+            auth="required"),
         ("PATCH", "/v1/me"): op(
             "Change my username, full name or bio", "users", ref("User"),
             body={**closed((), username=USERNAME, full_name={"type": ["string", "null"], "maxLength": 100},
