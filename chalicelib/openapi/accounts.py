@@ -53,6 +53,11 @@ ACCOUNT_SCHEMAS = {
 }
 
 
+def _optional_body(operation: dict) -> dict:
+    operation["requestBody"]["required"] = False
+    return operation
+
+
 def account_operations(op, path_param, query_param) -> Dict[Tuple[str, str], dict]:
     """Built with operations.op (passed in: operations imports this module)."""
     message = ref("Message")
@@ -102,9 +107,10 @@ def account_operations(op, path_param, query_param) -> Dict[Tuple[str, str], dic
             {"type": "object", "required": ["message", "two_factor_enabled"],
              "properties": {"message": {"type": "string"}, "two_factor_enabled": {"type": "boolean"}}},
             body=closed(("enable",), enable={"type": "boolean"}), auth="required"),
-        ("POST", "/auth/2fa/send-code"): op(
+        ("POST", "/auth/2fa/send-code"): _optional_body(op(
             "Mail a new code for a sign-in waiting for one (always the same answer)", "accounts", message,
-            params=[{**query_param("email", EMAIL), "required": True}], errors=(429,)),
+            params=[query_param("email", EMAIL, "As the old backend; or the body {email} (authApi.js)")],
+            body=closed((), email=EMAIL), errors=(429,))),
         ("POST", "/auth/2fa/verify"): op(
             "Finish a two-factor sign-in with the mailed code", "accounts", ref("AuthTokens"),
             body=closed(("email", "code"), email=EMAIL, code={"type": "string", "pattern": "^[0-9]{6}$"}),
