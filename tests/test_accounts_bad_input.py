@@ -61,6 +61,8 @@ CASES = [
     ("/auth/2fa/send-code", None, False),  # email missing from the query
     ("/auth/2fa/send-code?email=not-an-email", None, False),
     ("/auth/2fa/send-code?email=wanjiku@example.com&x=1", None, False),
+    ("/auth/2fa/send-code?email=wanjiku@example.com", {"email": "other@example.com"}, False),
+    ("/auth/2fa/send-code", {"email": "wanjiku@example.com", "code": "1"}, False),
     ("/auth/2fa/enable", {"enable": "yes"}, True),
     ("/auth/2fa/enable", {"enable": 1}, True),
     ("/auth/2fa/enable", {}, True),

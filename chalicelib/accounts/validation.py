@@ -125,3 +125,15 @@ def profile_update(body: Dict[str, Any]) -> Dict[str, Any]:
     if "bio" in body:
         out["bio"] = text(body, "bio", BIO_MAX)
     return out
+
+
+def avatar_confirmation(body: Dict[str, Any]) -> Dict[str, Any]:
+    """Cloudinary's upload answer as the browser got it: public_id, version, signature."""
+    closed(body, ("public_id", "version", "signature"))
+    version = body["version"]
+    if isinstance(version, bool) or not isinstance(version, int) or not 0 < version < 10**12:
+        raise BadRequest("'version' must be Cloudinary's positive integer version")
+    signature = string(body, "signature", 128)
+    if not re.fullmatch(r"[0-9a-f]{40,64}", signature):
+        raise BadRequest("'signature' must be Cloudinary's hex signature")
+    return {"public_id": string(body, "public_id", 200), "version": version, "signature": signature}

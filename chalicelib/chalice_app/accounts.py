@@ -109,13 +109,18 @@ def two_factor_enable():
 
 @bp.route("/auth/2fa/send-code", methods=["POST"])
 def two_factor_send_code():
-    # `email` is a query parameter, as the old backend takes it.
+    # `email` as a query parameter, as the old backend takes it; authApi.js sends it as the
+    # body `{email}`: either is accepted (both must then agree).
     request = bp.current_request
-    params = query(request)
+    params = dict(query(request))
     if set(params) - {"email"}:
         raise BadRequest("Unknown query parameter(s): " + ", ".join(sorted(set(params) - {"email"})))
-    check.closed(_body(request), ())
-    return private_json(flows.resend_code(check.email(dict(params)), _address(request)))
+    body = _body(request)
+    check.closed(body, (), ("email",))
+    emails = {check.email(source) for source in (params, body) if "email" in source}
+    if len(emails) != 1:
+        raise BadRequest("Send one email, as the query parameter `email` or the body {email}")
+    return private_json(flows.resend_code(emails.pop(), _address(request)))
 
 
 @bp.route("/auth/2fa/verify", methods=["POST"])

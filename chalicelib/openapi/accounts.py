@@ -53,6 +53,11 @@ ACCOUNT_SCHEMAS = {
 }
 
 
+def _optional_body(operation: dict) -> dict:
+    operation["requestBody"]["required"] = False
+    return operation
+
+
 def account_operations(op, path_param, query_param) -> Dict[Tuple[str, str], dict]:
     """Built with operations.op (passed in: operations imports this module)."""
     message = ref("Message")
@@ -102,13 +107,29 @@ def account_operations(op, path_param, query_param) -> Dict[Tuple[str, str], dic
             {"type": "object", "required": ["message", "two_factor_enabled"],
              "properties": {"message": {"type": "string"}, "two_factor_enabled": {"type": "boolean"}}},
             body=closed(("enable",), enable={"type": "boolean"}), auth="required"),
-        ("POST", "/auth/2fa/send-code"): op(
+        ("POST", "/auth/2fa/send-code"): _optional_body(op(
             "Mail a new code for a sign-in waiting for one (always the same answer)", "accounts", message,
-            params=[{**query_param("email", EMAIL), "required": True}], errors=(429,)),
+            params=[query_param("email", EMAIL, "As the old backend; or the body {email} (authApi.js)")],
+            body=closed((), email=EMAIL), errors=(429,))),
         ("POST", "/auth/2fa/verify"): op(
             "Finish a two-factor sign-in with the mailed code", "accounts", ref("AuthTokens"),
             body=closed(("email", "code"), email=EMAIL, code={"type": "string", "pattern": "^[0-9]{6}$"}),
             errors=(429,)),
+        ("POST", "/v1/me/avatar"): op(
+            "Signed fields for a direct image upload of my avatar to Cloudinary", "users",
+            {"type": "object", "required": ["upload_url", "fields", "expires_at"],
+             "properties": {"upload_url": {"type": "string"},
+                            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                            "expires_at": {"type": "integer"}, "max_bytes": {"type": "integer"}}},
+            auth="required",
+            description="POST the image as `file` with exactly these fields to `upload_url`, then "
+            "PUT /v1/me/avatar with Cloudinary's `public_id`, `version` and `signature`."),
+        ("PUT", "/v1/me/avatar"): op(
+            "Set my avatar from Cloudinary's signed upload answer", "users", ref("User"),
+            body=closed(("public_id", "version", "signature"), public_id={"type": "string", "maxLength": 200},
+                        version={"type": "integer", "minimum": 1},
+                        signature={"type": "string", "pattern": "^[0-9a-f]{40,64}$"}),
+            auth="required"),
         ("PATCH", "/v1/me"): op(
             "Change my username, full name or bio", "users", ref("User"),
             body={**closed((), username=USERNAME, full_name={"type": ["string", "null"], "maxLength": 100},

@@ -102,3 +102,7 @@ def update_profile(conn: Any, user_id: str, fields: Dict[str, Any]) -> Optional[
         f"UPDATE users u SET {sets} WHERE u.id = %(id)s RETURNING {PROFILE_COLUMNS}",
         {**{name: fields[name] for name in allowed}, "id": user_id},
     ).fetchone()
+
+
+def set_avatar(user_id: str, url: str) -> None:
+    db.execute("UPDATE users SET avatar_url = %s WHERE id = %s", (url, user_id))
