@@ -2,7 +2,6 @@
 lock-outs with back-off per account and per address, tokens revoked by version."""
 from __future__ import annotations
 
-import statistics
 import time
 
 from chalicelib import config
@@ -24,9 +23,10 @@ def test_unknown_email_wrong_password_and_broken_hash_answer_alike(client, outbo
     answers, times = {}, {}
     for name, email in (("wrong", "wanjiku@example.com"), ("unknown", "nobody@example.com"),
                         ("broken", "broken@example.com")):
-        runs = [_timed_login(client, email, "not-the-password", f"10.0.0.{i}") for i in range(3)]
+        runs = [_timed_login(client, email, "not-the-password", f"10.0.0.{i}") for i in range(5)]
         answers[name] = {(r.status_code, r.body, r.headers.get("WWW-Authenticate")) for r, _ in runs}
-        times[name] = statistics.median(t for _, t in runs)
+        # The fastest of five: load on a shared machine only ever adds time.
+        times[name] = min(t for _, t in runs)
     assert answers["wrong"] == answers["unknown"] == answers["broken"]
     assert answers["wrong"] == {(401, b'{"detail":"Incorrect email or password"}', "Bearer")}
     # bcrypt ran for the unknown email and the broken row too (a dummy hash at the same cost).

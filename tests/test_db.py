@@ -139,7 +139,7 @@ def test_a_real_deadlock_between_two_connections_keeps_the_environments_connecti
     sql("INSERT INTO deadlock_probe VALUES (1), (2) ON CONFLICT DO NOTHING")
     pid = _backend_pid()
     other = psycopg.connect(database_url)
-    other_locked, mine_locked = threading.Event(), threading.Event()
+    other_locked, mine_locked, rival_done = threading.Event(), threading.Event(), threading.Event()
     outcome = {}
 
     def rival():
@@ -154,11 +154,17 @@ def test_a_real_deadlock_between_two_connections_keeps_the_environments_connecti
         except psycopg.errors.DeadlockDetected:
             other.rollback()
             outcome["rival"] = "deadlock"
+        finally:
+            rival_done.set()
 
     attempts = []
 
     def unit(conn):
         attempts.append(1)
+        if len(attempts) > 1:
+            # The retry comes after the rival, which takes row 1 the moment we roll back;
+            # racing it for row 1 could deadlock again (a loaded machine made that happen).
+            rival_done.wait(5)
         conn.execute("SET LOCAL deadlock_timeout = '50ms'")
         conn.execute("SELECT 1 FROM deadlock_probe WHERE id = 1 FOR UPDATE")
         if len(attempts) == 1:
