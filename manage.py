@@ -71,9 +71,10 @@ def reconcile_counters(batch: int) -> None:
     Batches of short transactions (safe while both backends write); prints the drift found.
     """
     from chalicelib.engagement import reconcile
+    from chalicelib.repo.reconcile import TABLES
 
     _database_url()
-    for kind, table in (("video", "videos"), ("user", "users")):
+    for kind, table in TABLES.items():
         with click.progressbar(length=max(reconcile.row_estimate(kind), 1), label=table,
                                file=sys.stderr) as bar:
             drift = reconcile.reconcile_all(kind, batch=batch, progress=bar.update)

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import json
-import threading
 
-from tests.support.engagement import make_video
+from tests.support.engagement import make_video, run_concurrently
 from tests.support.lambda_events import scheduled_event
 
 
@@ -41,43 +40,19 @@ def test_fold_drops_deltas_of_deleted_videos(sql, make_user, database_url):
 
 def test_concurrent_folds_and_writes_stay_exact(sql, make_user, database_url):
     """Likes written while four folds run at once: after a last fold, the count is the rows."""
-    from chalicelib import db
     from chalicelib.engagement import counters, likes
 
     owner = make_user()
     video = make_video(sql, owner)
     fans = [str(make_user()["id"]) for _ in range(40)]
-    stop = threading.Event()
-    errors = []
-
-    def folder():
-        try:
-            while not stop.is_set():
-                counters.fold(batch=7)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            db.close()
 
     def liker(chunk):
-        try:
-            for fan in chunk:
-                likes.set_like(fan, str(video["id"]), True)
-                likes.set_like(fan, str(video["id"]), fan[-1] in "01234567")  # some unlike
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            db.close()
+        for fan in chunk:
+            likes.set_like(fan, str(video["id"]), True)
+            likes.set_like(fan, str(video["id"]), fan[-1] in "01234567")  # some unlike
 
-    folders = [threading.Thread(target=folder) for _ in range(4)]
-    likers = [threading.Thread(target=liker, args=(fans[i::4],)) for i in range(4)]
-    for t in folders + likers:
-        t.start()
-    for t in likers:
-        t.join()
-    stop.set()
-    for t in folders:
-        t.join()
+    errors = run_concurrently([lambda c=fans[i::4]: liker(c) for i in range(4)],
+                              background=[lambda: counters.fold(batch=7)] * 4)
     assert errors == []
     counters.fold()
     rows = sql("SELECT count(*) AS n FROM video_likes WHERE video_id = %s", (video["id"],))[0]["n"]

@@ -157,46 +157,21 @@ def test_the_scheduled_reconcile_repairs_recent_and_swept_drift(client, sql, mak
 
 
 def test_reconcile_while_writes_and_folds_run_stays_exact(sql, make_user):
-    import threading
-
-    from chalicelib import db
     from chalicelib.engagement import counters, likes, reconcile
-    from tests.support.engagement import make_video
+    from tests.support.engagement import make_video, run_concurrently
 
     owner = make_user()
     video = make_video(sql, owner)
     fans = [str(make_user()["id"]) for _ in range(24)]
-    stop, errors = threading.Event(), []
-
-    def background(job):
-        try:
-            while not stop.is_set():
-                job()
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            db.close()
 
     def liker(chunk):
-        try:
-            for fan in chunk:
-                likes.set_like(fan, str(video["id"]), True)
-                likes.set_like(fan, str(video["id"]), fan[-1] not in "0123")
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            db.close()
+        for fan in chunk:
+            likes.set_like(fan, str(video["id"]), True)
+            likes.set_like(fan, str(video["id"]), fan[-1] not in "0123")
 
-    helpers = [threading.Thread(target=background, args=(job,)) for job in
-               (lambda: reconcile.reconcile_all("video", batch=1), lambda: counters.fold(batch=3))]
-    likers = [threading.Thread(target=liker, args=(fans[i::3],)) for i in range(3)]
-    for t in helpers + likers:
-        t.start()
-    for t in likers:
-        t.join()
-    stop.set()
-    for t in helpers:
-        t.join()
+    errors = run_concurrently(
+        [lambda c=fans[i::3]: liker(c) for i in range(3)],
+        background=[lambda: reconcile.reconcile_all("video", batch=1), lambda: counters.fold(batch=3)])
     assert errors == []
     counters.fold()
     rows = sql("SELECT count(*) AS n FROM video_likes")[0]["n"]

@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional
 
-from .. import db, passwords, timestamps
+from .. import db, models, passwords, timestamps
 from ..config import settings
 from ..errors import BadRequest, NotFound, Unauthorized
 from ..repo import accounts
@@ -42,18 +42,9 @@ def account_user(row: Mapping[str, Any]) -> Dict[str, Any]:
 
 
 def public_profile(row: Mapping[str, Any]) -> Dict[str, Any]:
-    """What anyone may see: never the email, hash, coins or earnings."""
-    return {
-        "id": str(row["id"]),
-        "username": row["username"],
-        "full_name": row["full_name"],
-        "avatar_url": row["avatar_url"],
-        "bio": row["bio"],
-        "role": row["role"],
-        "followers_count": int(row["followers_count"]),
-        "following_count": int(row["following_count"]),
-        "created_at": timestamps.iso(row["created_at"]),
-    }
+    """What anyone may see (the User shape, its role and join date): never the email, hash,
+    coins or earnings."""
+    return {**models.user(row), "role": row["role"], "created_at": timestamps.iso(row["created_at"])}
 
 
 def owner_profile(row: Mapping[str, Any]) -> Dict[str, Any]:

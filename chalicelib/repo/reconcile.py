@@ -18,19 +18,13 @@ from __future__ import annotations
 
 from typing import Any, List, Optional, Sequence
 
-KINDS = ("video", "user")
 LOCK_TIMEOUT = "2s"  # a batch that cannot get its rows quickly gives up and is retried
 
-_LOCK = {
-    "video": "SELECT id FROM videos WHERE id = ANY(%(ids)s) ORDER BY id FOR NO KEY UPDATE",
-    "user": "SELECT id FROM users WHERE id = ANY(%(ids)s) ORDER BY id FOR NO KEY UPDATE",
-}
-_LOCK_RANGE = {
-    "video": "SELECT id FROM videos WHERE %(after)s::uuid IS NULL OR id > %(after)s"
-             " ORDER BY id LIMIT %(limit)s FOR NO KEY UPDATE",
-    "user": "SELECT id FROM users WHERE %(after)s::uuid IS NULL OR id > %(after)s"
-            " ORDER BY id LIMIT %(limit)s FOR NO KEY UPDATE",
-}
+TABLES = {"video": "videos", "user": "users"}
+KINDS = tuple(TABLES)
+_LOCK = "SELECT id FROM {table} WHERE id = ANY(%(ids)s) ORDER BY id FOR NO KEY UPDATE"
+_LOCK_RANGE = ("SELECT id FROM {table} WHERE %(after)s::uuid IS NULL OR id > %(after)s"
+               " ORDER BY id LIMIT %(limit)s FOR NO KEY UPDATE")
 
 # The expected value of each stored video counter, and the drift (expected - stored).
 # legacy_*: measured once, when NULL, as what the counter held beyond its event rows.
@@ -104,30 +98,31 @@ RETURNING u.id, w.w_followers - w.followers AS followers, w.w_following - w.foll
 _RECONCILE = {"video": _VIDEOS, "user": _USERS}
 
 
-def _check(kind: str) -> None:
-    if kind not in KINDS:
+def _table(kind: str) -> str:
+    if kind not in TABLES:
         raise ValueError(f"not a counter kind: {kind!r}")
+    return TABLES[kind]
 
 
 def lock_range(conn: Any, kind: str, after: Optional[str], limit: int) -> List[str]:
     """Lock the next `limit` rows after `after` (id order); answers their ids."""
-    _check(kind)
+    table = _table(kind)
     conn.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-    rows = conn.execute(_LOCK_RANGE[kind], {"after": after, "limit": limit}).fetchall()
+    rows = conn.execute(_LOCK_RANGE.format(table=table), {"after": after, "limit": limit}).fetchall()
     return [str(r["id"]) for r in rows]
 
 
 def lock_ids(conn: Any, kind: str, ids: Sequence[str]) -> List[str]:
     """Lock these rows (those that still exist); answers their ids."""
-    _check(kind)
+    table = _table(kind)
     conn.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-    return [str(r["id"]) for r in conn.execute(_LOCK[kind], {"ids": list(ids)}).fetchall()]
+    return [str(r["id"]) for r in conn.execute(_LOCK.format(table=table), {"ids": list(ids)}).fetchall()]
 
 
 def reconcile(conn: Any, kind: str, ids: Sequence[str]) -> List[dict]:
     """Set the locked rows' counters to what their events say; answers the rows that drifted,
     with expected - stored per counter (0 where that counter was right)."""
-    _check(kind)
+    _table(kind)
     if not ids:
         return []
     return [dict(r) for r in conn.execute(_RECONCILE[kind], {"ids": list(ids)}).fetchall()]
@@ -135,7 +130,7 @@ def reconcile(conn: Any, kind: str, ids: Sequence[str]) -> List[dict]:
 
 def take_queued(conn: Any, kind: str, limit: int) -> List[str]:
     """Remove up to `limit` queued ids (oldest first) in the caller's transaction."""
-    _check(kind)
+    _table(kind)
     rows = conn.execute(
         "DELETE FROM counter_reconcile_queue WHERE kind = %(kind)s AND row_id IN ("
         " SELECT row_id FROM counter_reconcile_queue WHERE kind = %(kind)s"
@@ -161,8 +156,6 @@ def set_sweep_position(conn: Any, kind: str, after: Optional[str]) -> None:
 
 def row_count(conn: Any, kind: str) -> int:
     """An estimate, for a progress bar: exact counting would scan a live table."""
-    _check(kind)
-    table = "videos" if kind == "video" else "users"
     row = conn.execute("SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class"
-                       " WHERE oid = %s::regclass", (table,)).fetchone()
+                       " WHERE oid = %s::regclass", (_table(kind),)).fetchone()
     return int(row["n"]) if row else 0

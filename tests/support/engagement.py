@@ -34,3 +34,35 @@ def fold() -> dict:
 
 def body(response) -> Any:
     return json.loads(response.body)
+
+
+def run_concurrently(workers, background=()) -> list:
+    """Run each `workers` callable once in its own thread while each `background` callable
+    runs over and over in its own; answers the exceptions any of them raised. Every thread
+    closes its connection, as an execution environment would at its end."""
+    import threading
+
+    from chalicelib import db
+
+    stop, errors = threading.Event(), []
+
+    def guarded(job, repeat):
+        try:
+            job()
+            while repeat and not stop.is_set():
+                job()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            db.close()
+
+    loops = [threading.Thread(target=guarded, args=(job, True)) for job in background]
+    once = [threading.Thread(target=guarded, args=(job, False)) for job in workers]
+    for t in loops + once:
+        t.start()
+    for t in once:
+        t.join()
+    stop.set()
+    for t in loops:
+        t.join()
+    return errors
