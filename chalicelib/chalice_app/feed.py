@@ -6,91 +6,83 @@ is ready.
 """
 from __future__ import annotations
 
+from typing import List
+
 from chalice import Blueprint
 
 from .. import feed
 from ..engagement import views
-from ..http import private_json, public_json, uuid_param
+from ..schema.common import COMPAT_MAX_LIMIT, CursorPage, IdPath, Limit, OffsetPage, TagPath, VideoIdPath
+from ..schema.types import Input
+from ..schema.videos import Comment, CommentPage, Video, VideoPage
 from . import cache_policies as cache
-from . import paging
-from .identity import maybe_signed_in
-from .viewer import issued_key_headers, viewer_of
+from .declare import OPTIONAL, VIEWER, Call, Reply, endpoint
+from .viewer import issued_key_headers
 
 bp = Blueprint(__name__)
+OWNER_NOTE = "Owners also see their own pending or failed videos (privately)."
 
 
-def _video(video_id: str):
-    request = bp.current_request
-    principal = maybe_signed_in(request)
-    view = feed.video_for(uuid_param(video_id, "video_id"), principal.user_id if principal else None)
-    if principal is None and view.public:
-        return public_json(request, view.video, cache.VIDEO)
-    return private_json(view.video)
+class CommentsQuery(Input):
+    __clamp__ = {"limit": COMPAT_MAX_LIMIT}
+    limit: Limit = 50
 
 
 # ---- the old backend's routes (contract section 1) ----------------------------------------
 
 
-@bp.route("/videos/feed", methods=["GET"])
-def videos_feed():
-    request = bp.current_request
-    limit = paging.limit(request, 20, paging.COMPAT_MAX_LIMIT)
-    offset = paging.offset(request)
-    items = feed.feed_offset(limit, offset)
-    return public_json(request, items, cache.for_page(cache.FEED_FIRST_PAGE, offset == 0))
+@endpoint(bp, "GET", "/videos/feed", summary="Feed, newest first (offset pages)", tag="feed",
+          query=OffsetPage, answer=List[Video], cache=cache.FEED_FIRST_PAGE,
+          later_pages=cache.FEED_LATER_PAGE)
+def videos_feed(call: Call):
+    return feed.feed_offset(call.query.limit, call.query.offset)
 
 
-@bp.route("/videos/{video_id}", methods=["GET"])
-def video_detail(video_id):
+@endpoint(bp, "GET", "/videos/{video_id}", summary="One video (counts a view)", tag="feed",
+          params=VideoIdPath, auth=VIEWER, answer=Video, errors=(404,), description=OWNER_NOTE)
+def video_detail(call: Call):
     """The old backend counted a view on every open of this route; so does this one (once per
     viewer per hour, engagement.views). A count needs the request to reach us, so this route
     answers privately and is never served from the CDN; the /v1 route is cached instead and
     its frontend reports views with POST /v1/videos/{id}/views."""
-    request = bp.current_request
-    viewer = viewer_of(request)
-    view = feed.video_for(uuid_param(video_id, "video_id"), viewer.user_id)
+    view = feed.video_for(call.path.video_id, call.viewer.user_id)
     if view.public:
-        views.count_view(view.video["id"], viewer)
-    return private_json(view.video, headers=issued_key_headers(viewer))
+        views.count_view(view.video["id"], call.viewer)
+    return Reply(view.video, headers=issued_key_headers(call.viewer))
 
 
-@bp.route("/videos/{video_id}/comments", methods=["GET"])
-def video_comments(video_id):
-    request = bp.current_request
-    video_id = uuid_param(video_id, "video_id")
-    limit = paging.limit(request, 50, paging.COMPAT_MAX_LIMIT)
-    return public_json(request, feed.comments_list(video_id, limit), cache.COMMENTS)
+@endpoint(bp, "GET", "/videos/{video_id}/comments", summary="A video's comments", tag="feed",
+          params=VideoIdPath, query=CommentsQuery, answer=List[Comment], cache=cache.COMMENTS,
+          errors=(404,))
+def video_comments(call: Call):
+    return feed.comments_list(call.path.video_id, call.query.limit)
 
 
 # ---- cursor pages (contract section 3) ----------------------------------------------------
 
 
-@bp.route("/v1/feed", methods=["GET"])
-def v1_feed():
-    request = bp.current_request
-    cursor = paging.cursor(request)
-    page = feed.feed_page(cursor, paging.cursor_limit(request))
-    return public_json(request, page.as_json(), cache.for_page(cache.FEED_FIRST_PAGE, cursor is None))
+@endpoint(bp, "GET", "/v1/feed", summary="Feed, newest first", tag="feed", query=CursorPage,
+          answer=VideoPage, cache=cache.FEED_FIRST_PAGE, later_pages=cache.FEED_LATER_PAGE)
+def v1_feed(call: Call):
+    return feed.feed_page(call.query.cursor, call.query.limit).as_json()
 
 
-@bp.route("/v1/videos/{id}", methods=["GET"])
-def v1_video(id):  # noqa: A002 - the path parameter's name, shared with DELETE /v1/videos/{id}
-    return _video(id)
+@endpoint(bp, "GET", "/v1/videos/{id}", summary="One video", tag="feed", params=IdPath,
+          auth=OPTIONAL, answer=Video, cache=cache.VIDEO, errors=(404,), description=OWNER_NOTE)
+def v1_video(call: Call):
+    view = feed.video_for(call.path.id, call.user_id)
+    return Reply(view.video, private=call.user is not None or not view.public)
 
 
-@bp.route("/v1/videos/{id}/comments", methods=["GET"])
-def v1_video_comments(id):  # noqa: A002
-    request = bp.current_request
-    video_id = uuid_param(id, "id")
-    cursor = paging.cursor(request)
-    page = feed.comments_page(video_id, cursor, paging.cursor_limit(request))
-    return public_json(request, page.as_json(), cache.for_page(cache.COMMENTS, cursor is None))
+@endpoint(bp, "GET", "/v1/videos/{id}/comments", summary="A video's comments", tag="feed",
+          params=IdPath, query=CursorPage, answer=CommentPage, cache=cache.COMMENTS,
+          later_pages=cache.FEED_LATER_PAGE, errors=(404,))
+def v1_video_comments(call: Call):
+    return feed.comments_page(call.path.id, call.query.cursor, call.query.limit).as_json()
 
 
-@bp.route("/v1/hashtags/{tag}/videos", methods=["GET"])
-def v1_hashtag_videos(tag):
-    request = bp.current_request
-    tag = paging.hashtag(tag)
-    cursor = paging.cursor(request)
-    page = feed.hashtag_page(tag, cursor, paging.cursor_limit(request))
-    return public_json(request, page.as_json(), cache.for_page(cache.PEOPLE_LIST, cursor is None))
+@endpoint(bp, "GET", "/v1/hashtags/{tag}/videos", summary="Videos with a hashtag", tag="feed",
+          params=TagPath, query=CursorPage, answer=VideoPage, cache=cache.PEOPLE_LIST,
+          later_pages=cache.FEED_LATER_PAGE)
+def v1_hashtag_videos(call: Call):
+    return feed.hashtag_page(call.path.tag, call.query.cursor, call.query.limit).as_json()

@@ -18,8 +18,14 @@ SCHEMAS = {**_CORE_SCHEMAS, **notifications.SCHEMAS, **ACCOUNT_SCHEMAS}
 
 @lru_cache(maxsize=1)
 def document() -> dict:
+    from ..chalice_app import declare
+    from .generate import build
+
+    generated, generated_schemas = build(declare.routes())
+    operations = {**OPERATIONS, **generated}
+    schemas = {**SCHEMAS, **generated_schemas}
     paths: dict = {}
-    for (method, path), operation in sorted(OPERATIONS.items()):
+    for (method, path), operation in sorted(operations.items()):
         paths.setdefault(path, {})[method.lower()] = operation
     return {
         "openapi": "3.1.0",
@@ -32,7 +38,7 @@ def document() -> dict:
         },
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": schemas,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
         },
     }
