@@ -45,7 +45,7 @@ def main() -> None:
     })
     config.reset()
     from chalicelib.uploads import lifecycle, notifications, service, signing
-    from chalicelib.uploads.validation import UploadRequest
+    from chalicelib.schema.uploads import UploadRequest
 
     with psycopg.connect(url, autocommit=True) as conn:
         # The busiest uploaders: the limit query scans their recent rows.

@@ -32,3 +32,7 @@ def for_page(first: CachePolicy, is_first_page: bool) -> CachePolicy:
 
 # The gift catalogue and the coin packages: change when an operator edits them.
 CATALOGUE = CachePolicy(max_age=60, s_maxage=300, stale_while_revalidate=600, stale_if_error=DAY)
+
+# Trending: what chalicelib.trending.cache_control answers at the default 5-minute refresh
+# (the answers carry the configured period's header; this is the declared class).
+TRENDING = CachePolicy(max_age=60, s_maxage=300, stale_while_revalidate=300, stale_if_error=DAY)

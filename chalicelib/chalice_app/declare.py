@@ -21,7 +21,9 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import msgspec
 from chalice import Response
 
-from ..http import CachePolicy, PRIVATE, cached_text
+from .. import rules
+from ..errors import BadRequest
+from ..http import PRIVATE, CachePolicy, cached_text
 from ..schema.common import NoQuery, first_page
 from . import identity, inputs, viewer
 
@@ -97,6 +99,13 @@ class Call:
     def header(self, name: str) -> Optional[str]:
         return self.request.headers.get(name.lower())
 
+    def idempotency_key(self, *, required: bool = False) -> Optional[str]:
+        """The Idempotency-Key header under rules.idempotency_key; a bad one is a 400."""
+        try:
+            return rules.idempotency_key(self.header("Idempotency-Key"), required=required)
+        except rules.RuleError as error:
+            raise BadRequest(str(error)) from None
+
     @property
     def user_id(self) -> Optional[str]:
         return self.user.user_id if self.user is not None else None
@@ -139,7 +148,14 @@ def _caller(route: Route, call: Call) -> None:
         call.viewer = viewer.viewer_of(call.request)
 
 
-_ENCODER = msgspec.json.Encoder(decimal_format="number")
+def _enc_hook(value: Any) -> Any:
+    if isinstance(value, str):  # schema.types' Uuid and Tag, handed back in an answer
+        return str(value)
+    raise NotImplementedError(f"cannot encode {type(value).__name__}")
+
+
+# Decimals as numbers, as json.dumps answered them (the byte-compatible answers).
+_ENCODER = msgspec.json.Encoder(decimal_format="number", enc_hook=_enc_hook)
 
 
 def encode(body: Any) -> str:

@@ -1,9 +1,12 @@
 """GET /openapi.json and GET /docs."""
 from __future__ import annotations
 
+from typing import Any, Dict
+
 from chalice import Blueprint
 
 from ..http import CachePolicy, cached_text, dumps, etag_of
+from .declare import Call, endpoint
 
 bp = Blueprint(__name__)
 
@@ -11,19 +14,21 @@ bp = Blueprint(__name__)
 DOCS_CACHE = CachePolicy(max_age=300, s_maxage=3600, stale_while_revalidate=86400, stale_if_error=86400)
 
 
-@bp.route("/openapi.json", methods=["GET"])
-def openapi_json():
+@endpoint(bp, "GET", "/openapi.json", summary="This document", tag="system", answer=Dict[str, Any],
+          cache=DOCS_CACHE)
+def openapi_json(call: Call):
     from ..openapi.document import document
 
-    return cached_text(bp.current_request, dumps(document()), DOCS_CACHE)
+    return cached_text(call.request, dumps(document()), DOCS_CACHE)
 
 
-@bp.route("/docs", methods=["GET"])
-def docs_page():
+@endpoint(bp, "GET", "/docs", summary="Human-readable API reference", tag="system", answer=str,
+          cache=DOCS_CACHE, answer_type="text/html")
+def docs_page(call: Call):
     from ..openapi.document import reference_page
 
     page = reference_page()
-    response = cached_text(bp.current_request, page, DOCS_CACHE, etag=etag_of(page))
+    response = cached_text(call.request, page, DOCS_CACHE, etag=etag_of(page))
     if response.status_code == 200:
         response.headers["Content-Type"] = "text/html; charset=utf-8"
     return response

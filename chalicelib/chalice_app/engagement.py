@@ -1,96 +1,91 @@
 """Engagement routes: likes, comments, views and shares (issue 6), the /v1 API and the
-frontend's existing paths. Thin: parse, call chalicelib.engagement, answer privately."""
+frontend's existing paths. Thin: the declarations decode and check, chalicelib.engagement
+does the work, every answer is private."""
 from __future__ import annotations
-
-from typing import Any, Dict
 
 from chalice import Blueprint
 
 from ..engagement import comments, likes, views
-from ..errors import BadRequest
-from ..http import json_body, private_json, uuid_param
-from .identity import signed_in
-from .viewer import issued_key_headers, viewer_of
+from ..schema.common import IdPath, VideoIdPath
+from ..schema.engagement import (CommentText, Counted, Deleted, LikeState, NewComment, ShareReport,
+                                 ShareState, ViewReport)
+from ..schema.videos import Comment
+from .declare import SIGNED_IN, VIEWER, Call, Header, Reply, endpoint
+from .viewer import VIEWER_KEY_HEADER, issued_key_headers
 
 bp = Blueprint(__name__)
 
-
-def _video_id(raw: str) -> str:
-    return uuid_param(raw, "video_id")
+IDEMPOTENCY_KEY = Header("Idempotency-Key", {"type": "string", "minLength": 1, "maxLength": 200},
+                         description="A retried POST with the same key answers the first comment.")
+VIEWER_KEY = Header(VIEWER_KEY_HEADER, description="The key an earlier answer issued to an anonymous viewer.")
+LIKE_ERRORS = (404,)
 
 
 # ---- likes -------------------------------------------------------------------------------
 
 
-@bp.route("/v1/videos/{id}/like", methods=["PUT", "DELETE"])
-def v1_like(id: str):
-    video_id = _video_id(id)
-    user = signed_in(bp.current_request)
-    liked = bp.current_request.method == "PUT"
-    return private_json(likes.set_like(user.user_id, video_id, liked))
+@endpoint(bp, "PUT", "/v1/videos/{id}/like", summary="Like a video (idempotent)", tag="engagement",
+          params=IdPath, auth=SIGNED_IN, answer=LikeState, rate_limit="like", errors=LIKE_ERRORS)
+def v1_like(call: Call):
+    return likes.set_like(call.user_id, call.path.id, True)
 
 
-@bp.route("/videos/{video_id}/like", methods=["POST"])
-def toggle_like(video_id: str):
-    video_id = _video_id(video_id)
-    user = signed_in(bp.current_request)
+@endpoint(bp, "DELETE", "/v1/videos/{id}/like", summary="Unlike a video (idempotent)", tag="engagement",
+          params=IdPath, auth=SIGNED_IN, answer=LikeState, rate_limit="like", errors=LIKE_ERRORS)
+def v1_unlike(call: Call):
+    return likes.set_like(call.user_id, call.path.id, False)
+
+
+@endpoint(bp, "POST", "/videos/{video_id}/like", summary="Toggle my like (the current frontend's route)",
+          tag="engagement", params=VideoIdPath, auth=SIGNED_IN, answer=LikeState, rate_limit="like",
+          errors=LIKE_ERRORS)
+def toggle_like(call: Call):
     # VideoPlayer.jsx reads `liked` and `likes_count` (the old backend sent only `liked`).
-    return private_json(likes.toggle(user.user_id, video_id))
+    return likes.toggle(call.user_id, call.path.video_id)
 
 
 # ---- comments ----------------------------------------------------------------------------
 
 
-def _post_comment(video_id: str, allow_parent: bool) -> Dict[str, Any]:
-    request = bp.current_request
-    video_id = _video_id(video_id)
-    user = signed_in(request)
-    body = json_body(request)
-    content = comments.clean_content(body.get("content"))
-    parent = body.get("parent_id") if allow_parent else None
-    if parent is not None and not isinstance(parent, str):
-        raise BadRequest("'parent_id' must be a UUID")
-    parent_id = uuid_param(parent, "parent_id") if parent is not None else None
-    key = comments.clean_idempotency_key(request.headers.get("idempotency-key"))
-    return comments.post(user.user_id, video_id, content, parent_id, key)
+def _post_comment(call: Call, video_id: str, parent_id=None):
+    return comments.post(call.user_id, video_id, call.body.content, parent_id, call.idempotency_key())
 
 
-@bp.route("/v1/videos/{id}/comments", methods=["POST"])
-def v1_post_comment(id: str):
-    return private_json(_post_comment(id, allow_parent=True), status=201)
+@endpoint(bp, "POST", "/v1/videos/{id}/comments", summary="Comment on a video, or reply to a top-level comment",
+          tag="engagement", params=IdPath, auth=SIGNED_IN, body=NewComment, answer=Comment, status=201,
+          rate_limit="comment", errors=(404, 409), headers=(IDEMPOTENCY_KEY,))
+def v1_post_comment(call: Call):
+    return _post_comment(call, call.path.id, call.body.parent_id)
 
 
-@bp.route("/videos/{video_id}/comment", methods=["POST"])
-def post_comment(video_id: str):
-    return private_json(_post_comment(video_id, allow_parent=False))
+@endpoint(bp, "POST", "/videos/{video_id}/comment", summary="Comment on a video (the current frontend's route)",
+          tag="engagement", params=VideoIdPath, auth=SIGNED_IN, body=CommentText, answer=Comment,
+          rate_limit="comment", errors=(404, 409), headers=(IDEMPOTENCY_KEY,))
+def post_comment(call: Call):
+    return _post_comment(call, call.path.video_id)
 
 
-@bp.route("/v1/comments/{id}", methods=["DELETE"])
-def v1_delete_comment(id: str):
-    comment_id = uuid_param(id, "comment_id")
-    user = signed_in(bp.current_request)
-    return private_json(comments.delete(user.user_id, comment_id))
+@endpoint(bp, "DELETE", "/v1/comments/{id}", summary="Delete a comment (its author or the video's owner)",
+          tag="engagement", params=IdPath, auth=SIGNED_IN, answer=Deleted, errors=(403, 404))
+def v1_delete_comment(call: Call):
+    return comments.delete(call.user_id, call.path.id)
 
 
 # ---- views and shares --------------------------------------------------------------------
 
 
-@bp.route("/v1/videos/{id}/views", methods=["POST"])
-def v1_view(id: str):
-    request = bp.current_request
-    video_id = _video_id(id)
-    watch_ms = views.clean_watch_ms(json_body(request).get("watch_ms"))
-    viewer = viewer_of(request)
-    counted = views.count_view(video_id, viewer, watch_ms)
-    return private_json({"counted": counted}, headers=issued_key_headers(viewer))
+@endpoint(bp, "POST", "/v1/videos/{id}/views", summary="Report a view (counted once per viewer per video per hour)",
+          tag="engagement", params=IdPath, auth=VIEWER, body=ViewReport, answer=Counted, errors=(404,),
+          headers=(VIEWER_KEY,))
+def v1_view(call: Call):
+    counted = views.count_view(call.path.id, call.viewer, call.body.watch_ms)
+    return Reply({"counted": counted}, headers=issued_key_headers(call.viewer))
 
 
-@bp.route("/v1/videos/{id}/shares", methods=["POST"])
-def v1_share(id: str):
-    request = bp.current_request
-    video_id = _video_id(id)
-    channel = views.clean_channel(json_body(request).get("channel"))
-    viewer = viewer_of(request)
-    answer = views.count_share(video_id, viewer, channel)
-    return private_json(answer, status=201 if answer["counted"] else 200,
-                        headers=issued_key_headers(viewer))
+@endpoint(bp, "POST", "/v1/videos/{id}/shares", summary="Report a share", tag="engagement",
+          params=IdPath, auth=VIEWER, body=ShareReport, answer=ShareState, status=201, also_ok=(200,),
+          errors=(404,), headers=(VIEWER_KEY,),
+          description="201 when counted; 200 when the same viewer already shared there this hour.")
+def v1_share(call: Call):
+    answer = views.count_share(call.path.id, call.viewer, call.body.channel)
+    return Reply(answer, status=201 if answer["counted"] else 200, headers=issued_key_headers(call.viewer))

@@ -4,33 +4,42 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from ..engagement import follows
-from ..http import private_json, uuid_param
-from .identity import signed_in
+from ..schema.common import IdPath, UserIdPath
+from ..schema.people import FollowMessage, FollowState
+from .declare import SIGNED_IN, Call, endpoint
 
 bp = Blueprint(__name__)
+ERRORS = (404,)
 
 
-def _set(raw_user_id: str, following: bool) -> dict:
-    followed_id = uuid_param(raw_user_id, "user_id")
-    user = signed_in(bp.current_request)
-    return follows.set_following(user.user_id, followed_id, following)
+def _state(call: Call, following: bool) -> dict:
+    answer = follows.set_following(call.user_id, call.path.id, following)
+    return {"following": answer["following"], "followers_count": answer["followers_count"]}
 
 
-@bp.route("/v1/users/{id}/follow", methods=["PUT", "DELETE"])
-def v1_follow(id: str):
-    answer = _set(id, bp.current_request.method == "PUT")
-    return private_json({"following": answer["following"], "followers_count": answer["followers_count"]})
+@endpoint(bp, "PUT", "/v1/users/{id}/follow", summary="Follow a user (idempotent)", tag="people",
+          params=IdPath, auth=SIGNED_IN, answer=FollowState, rate_limit="follow", errors=ERRORS)
+def v1_follow(call: Call):
+    return _state(call, True)
 
 
-@bp.route("/social/follow/{user_id}", methods=["POST"])
-def follow(user_id: str):
-    answer = _set(user_id, True)
-    message = "Now following" if answer["changed"] else "Already following"
-    return private_json({"message": message, "following": True})
+@endpoint(bp, "DELETE", "/v1/users/{id}/follow", summary="Unfollow a user (idempotent)", tag="people",
+          params=IdPath, auth=SIGNED_IN, answer=FollowState, rate_limit="follow", errors=ERRORS)
+def v1_unfollow(call: Call):
+    return _state(call, False)
 
 
-@bp.route("/social/unfollow/{user_id}", methods=["DELETE"])
-def unfollow(user_id: str):
-    answer = _set(user_id, False)
-    message = "Unfollowed" if answer["changed"] else "Not following"
-    return private_json({"message": message, "following": False})
+@endpoint(bp, "POST", "/social/follow/{user_id}", summary="Follow a user (the current frontend's route)",
+          tag="people", params=UserIdPath, auth=SIGNED_IN, answer=FollowMessage, rate_limit="follow",
+          errors=ERRORS)
+def follow(call: Call):
+    answer = follows.set_following(call.user_id, call.path.user_id, True)
+    return {"message": "Now following" if answer["changed"] else "Already following", "following": True}
+
+
+@endpoint(bp, "DELETE", "/social/unfollow/{user_id}", summary="Unfollow a user (the current frontend's route)",
+          tag="people", params=UserIdPath, auth=SIGNED_IN, answer=FollowMessage, rate_limit="follow",
+          errors=ERRORS)
+def unfollow(call: Call):
+    answer = follows.set_following(call.user_id, call.path.user_id, False)
+    return {"message": "Unfollowed" if answer["changed"] else "Not following", "following": False}

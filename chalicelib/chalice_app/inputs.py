@@ -39,14 +39,16 @@ def _field(path: Optional[str]) -> str:
     return (path or "").lstrip(".")
 
 
-def message(error: msgspec.ValidationError) -> str:
-    """msgspec's message in the API's words: the field named, what it must be."""
+def message(error: msgspec.ValidationError, hints: Mapping[str, str]) -> str:
+    """msgspec's message in the API's words: the field named, what it must be, and the
+    model's hint for that field (where to go instead) when it has one."""
     found = _AT.match(str(error))
     text, field = found["message"], _field(found["path"])
     for pattern, say in _RULES:
         hit = pattern.fullmatch(text)
         if hit:
-            return say(hit, field)
+            said = say(hit, field)
+            return f"{said}; {hints[field]}" if field in hints else said
     if field and text.startswith("'"):  # a rule's own message, told the wrong field name
         return re.sub(r"^'[^']*'", f"'{field}'", text)
     return text
@@ -56,7 +58,7 @@ def convert(model: Type[T], data: Mapping[str, Any], *, strict: bool) -> T:
     try:
         return msgspec.convert(data, model, strict=strict, dec_hook=dec_hook)
     except msgspec.ValidationError as error:
-        raise BadRequest(message(error)) from None
+        raise BadRequest(message(error, getattr(model, "__hints__", {}))) from None
 
 
 def path(model: Type[T], params: Mapping[str, Any]) -> T:

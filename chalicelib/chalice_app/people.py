@@ -5,79 +5,83 @@ are the same for everybody and cacheable.
 """
 from __future__ import annotations
 
+from typing import Annotated, List
+
+import msgspec
 from chalice import Blueprint
 
 from .. import feed, follow_lists, models
 from ..errors import NotFound
-from ..http import private_json, public_json, uuid_param
 from ..repo import users
+from ..schema.common import (COMPAT_MAX_LIMIT, FOLLOWING_MAX_OFFSET, CursorPage, IdPath, Limit,
+                             OffsetPage, UserIdPath)
+from ..schema.people import IsFollowing, User
+from ..schema.types import Input
+from ..schema.videos import Video, VideoPage
 from . import cache_policies as cache
-from . import paging
-from .identity import signed_in
+from .declare import SIGNED_IN, Call, endpoint
 
 bp = Blueprint(__name__)
+
+
+class FollowingOffsetPage(Input):
+    """The following feed merges every followed user's newest videos: deeper than 10,000,
+    /v1/me/feed's cursor pages."""
+
+    __clamp__ = {"limit": COMPAT_MAX_LIMIT}
+    __hints__ = {"offset": "page with /v1/me/feed's cursor"}
+    limit: Limit = 20
+    offset: Annotated[int, msgspec.Meta(ge=0, le=FOLLOWING_MAX_OFFSET,
+                                        description="Deeper pages: /v1/me/feed's cursor")] = 0
 
 
 # ---- the old backend's routes (contract section 1) ----------------------------------------
 
 
-def _people(user_id: str, listing):
-    request = bp.current_request
-    user_id = uuid_param(user_id, "user_id")
-    limit = paging.limit(request, 20, paging.COMPAT_MAX_LIMIT)
-    return public_json(request, listing(user_id, limit, paging.offset(request)), cache.PEOPLE_LIST)
+@endpoint(bp, "GET", "/social/followers/{user_id}", summary="A user's followers", tag="people",
+          params=UserIdPath, query=OffsetPage, answer=List[User], cache=cache.PEOPLE_LIST, errors=(404,))
+def followers(call: Call):
+    return follow_lists.followers(call.path.user_id, call.query.limit, call.query.offset)
 
 
-@bp.route("/social/followers/{user_id}", methods=["GET"])
-def followers(user_id):
-    return _people(user_id, follow_lists.followers)
+@endpoint(bp, "GET", "/social/following/{user_id}", summary="Whom a user follows", tag="people",
+          params=UserIdPath, query=OffsetPage, answer=List[User], cache=cache.PEOPLE_LIST, errors=(404,))
+def following(call: Call):
+    return follow_lists.following(call.path.user_id, call.query.limit, call.query.offset)
 
 
-@bp.route("/social/following/{user_id}", methods=["GET"])
-def following(user_id):
-    return _people(user_id, follow_lists.following)
+@endpoint(bp, "GET", "/social/is-following/{user_id}", summary="Whether I follow a user", tag="people",
+          params=UserIdPath, auth=SIGNED_IN, answer=IsFollowing, errors=(404,))
+def is_following(call: Call):
+    return {"following": follow_lists.is_following(call.user_id, call.path.user_id)}
 
 
-@bp.route("/social/is-following/{user_id}", methods=["GET"])
-def is_following(user_id):
-    principal = signed_in(bp.current_request)
-    answer = follow_lists.is_following(principal.user_id, uuid_param(user_id, "user_id"))
-    return private_json({"following": answer})
-
-
-@bp.route("/social/feed/following", methods=["GET"])
-def following_feed():
-    request = bp.current_request
-    principal = signed_in(request)
-    limit = paging.limit(request, 20, paging.COMPAT_MAX_LIMIT)
-    offset = paging.offset(request, paging.FOLLOWING_MAX_OFFSET, "/v1/me/feed's cursor")
-    return private_json(feed.following_offset(principal.user_id, limit, offset))
+@endpoint(bp, "GET", "/social/feed/following", summary="Videos of the people I follow (offset pages)",
+          tag="people", query=FollowingOffsetPage, auth=SIGNED_IN, answer=List[Video])
+def following_feed(call: Call):
+    return feed.following_offset(call.user_id, call.query.limit, call.query.offset)
 
 
 # ---- cursor pages and profiles (contract section 3) ---------------------------------------
 
 
-@bp.route("/v1/users/{id}", methods=["GET"])
-def v1_user(id):  # noqa: A002 - the path parameter's name
-    request = bp.current_request
-    profile = users.get_user(uuid_param(id, "id"))
+@endpoint(bp, "GET", "/v1/users/{id}", summary="A user's profile", tag="people", params=IdPath,
+          answer=User, cache=cache.PROFILE, errors=(404,))
+def v1_user(call: Call):
+    profile = users.get_user(call.path.id)
     if profile is None:
         raise NotFound("User not found")
-    return public_json(request, models.user(profile), cache.PROFILE)
+    return models.user(profile)
 
 
-@bp.route("/v1/users/{id}/videos", methods=["GET"])
-def v1_user_videos(id):  # noqa: A002
-    request = bp.current_request
-    user_id = uuid_param(id, "id")
-    cursor = paging.cursor(request)
-    page = feed.user_videos_page(user_id, cursor, paging.cursor_limit(request))
-    return public_json(request, page.as_json(), cache.for_page(cache.PEOPLE_LIST, cursor is None))
+@endpoint(bp, "GET", "/v1/users/{id}/videos", summary="A user's videos", tag="people", params=IdPath,
+          query=CursorPage, answer=VideoPage, cache=cache.PEOPLE_LIST, later_pages=cache.FEED_LATER_PAGE,
+          errors=(404,))
+def v1_user_videos(call: Call):
+    return feed.user_videos_page(call.path.id, call.query.cursor, call.query.limit).as_json()
 
 
-@bp.route("/v1/me/feed", methods=["GET"])
-def v1_me_feed():
-    request = bp.current_request
-    principal = signed_in(request)
-    page = feed.following_page(principal.user_id, paging.cursor(request), paging.cursor_limit(request))
-    return private_json(page.as_json())
+@endpoint(bp, "GET", "/v1/me/feed", summary="Videos of the people I follow", tag="people",
+          query=CursorPage, auth=SIGNED_IN, answer=VideoPage)
+def v1_me_feed(call: Call):
+    return feed.following_page(call.user_id, call.query.cursor, call.query.limit).as_json()

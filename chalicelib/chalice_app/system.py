@@ -4,7 +4,9 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from .. import health
-from ..http import CachePolicy, private_json, public_json
+from ..http import CachePolicy
+from ..schema.system import Health, Welcome
+from .declare import Call, endpoint
 
 bp = Blueprint(__name__)
 
@@ -12,12 +14,13 @@ bp = Blueprint(__name__)
 WELCOME_CACHE = CachePolicy(max_age=60, s_maxage=300, stale_while_revalidate=600, stale_if_error=86400)
 
 
-@bp.route("/", methods=["GET"])
-def welcome():
-    return public_json(bp.current_request, health.welcome(), WELCOME_CACHE)
+@endpoint(bp, "GET", "/", summary="Welcome", tag="system", answer=Welcome, cache=WELCOME_CACHE)
+def welcome(call: Call):
+    return health.welcome()
 
 
-@bp.route("/health", methods=["GET"])
-def health_check():
+@endpoint(bp, "GET", "/health", summary="Health", tag="system", answer=Health,
+          description="Answers within a second; `degraded` when Postgres does not answer.")
+def health_check(call: Call):
     # Never cached: a health check must see this environment, now.
-    return private_json(health.health())
+    return health.health()

@@ -7,46 +7,53 @@ GET /v1/trending/hashtags/{tag}?limit= the same for one of the most active hasht
 """
 from __future__ import annotations
 
-from urllib.parse import unquote
+from typing import List
 
 from chalice import Blueprint
 
-from ..errors import BadRequest
-from ..http import cached_text, int_param
+from ..http import cached_text
 from ..repo.trending import GLOBAL_SIZE, HASHTAG_SIZE
+from ..schema.common import Limit, TagPath
+from ..schema.types import Input
+from ..schema.videos import TrendingPage, Video
 from ..trending import reader
-from ..trending.lists import normalise_tag
+from . import cache_policies as cache
+from .declare import Call, endpoint
 
 bp = Blueprint(__name__)
-
-DEFAULT_LIMIT = 50
-MAX_TAG_CHARS = 100
+FROM_STORE = "Served from the stored trending list; Postgres is not queried."
 
 
-def _answer(shape: str, limit: int, hashtag=None):
-    request = bp.current_request
-    prepared = reader.answer(shape, limit, hashtag)
+class TrendingQuery(Input):
+    __clamp__ = {"limit": GLOBAL_SIZE}
+    limit: Limit = 50
+
+
+class HashtagTrendingQuery(Input):
+    __clamp__ = {"limit": HASHTAG_SIZE}
+    limit: Limit = 50
+
+
+def _answer(call: Call, shape: str, hashtag=None):
+    prepared = reader.answer(shape, call.query.limit, hashtag)
     # `prepared.header` is its Cache-Control: the Answer stands as the cache policy.
-    return cached_text(request, prepared.text, prepared, etag=prepared.etag, headers=prepared.headers)
+    return cached_text(call.request, prepared.text, prepared, etag=prepared.etag, headers=prepared.headers)
 
 
-@bp.route("/videos/trending/videos", methods=["GET"])
-def trending_compat():
-    limit = int_param(bp.current_request, "limit", DEFAULT_LIMIT, minimum=1, maximum=GLOBAL_SIZE)
-    return _answer(reader.COMPAT, limit)
+@endpoint(bp, "GET", "/videos/trending/videos", summary="Trending videos (the current frontend's shape)",
+          tag="trending", query=TrendingQuery, answer=List[Video], cache=cache.TRENDING, description=FROM_STORE)
+def trending_compat(call: Call):
+    return _answer(call, reader.COMPAT)
 
 
-@bp.route("/v1/trending", methods=["GET"])
-def trending():
-    limit = int_param(bp.current_request, "limit", DEFAULT_LIMIT, minimum=1, maximum=GLOBAL_SIZE)
-    return _answer(reader.V1, limit)
+@endpoint(bp, "GET", "/v1/trending", summary="Trending videos", tag="trending", query=TrendingQuery,
+          answer=TrendingPage, cache=cache.TRENDING, description=FROM_STORE)
+def trending(call: Call):
+    return _answer(call, reader.V1)
 
 
-@bp.route("/v1/trending/hashtags/{tag}", methods=["GET"])
-def trending_hashtag(tag: str):
-    limit = int_param(bp.current_request, "limit", DEFAULT_LIMIT, minimum=1, maximum=HASHTAG_SIZE)
-    # API Gateway decodes path parameters; the local server and test client do not.
-    hashtag = normalise_tag(unquote(tag or ""))
-    if not hashtag or len(hashtag) > MAX_TAG_CHARS:
-        raise BadRequest(f"'tag' must be a hashtag of 1 to {MAX_TAG_CHARS} characters")
-    return _answer(reader.V1, limit, hashtag)
+@endpoint(bp, "GET", "/v1/trending/hashtags/{tag}", summary="Trending videos of one of the most active hashtags",
+          tag="trending", params=TagPath, query=HashtagTrendingQuery, answer=TrendingPage,
+          cache=cache.TRENDING, errors=(404,))
+def trending_hashtag(call: Call):
+    return _answer(call, reader.V1, call.path.tag)

@@ -55,6 +55,7 @@ class OffsetPage(Input):
     """The old backend's offset pages: limit over 100 is clamped."""
 
     __clamp__ = {"limit": COMPAT_MAX_LIMIT}
+    __hints__ = {"offset": "page with the /v1 cursor routes"}
     limit: Limit = 20
     offset: Offset = 0
 

@@ -45,9 +45,11 @@ def schema_hook(tp: Any) -> Dict[str, Any]:
 
 class Input(msgspec.Struct, forbid_unknown_fields=False):
     """Base of query and path models: unknown query parameters are ignored, as HTTP APIs do;
-    fields named in `__clamp__` are cut to their maximum."""
+    fields named in `__clamp__` are cut to their maximum; `__hints__` add to a field's 400
+    where to go instead."""
 
     __clamp__: ClassVar[Dict[str, int]] = {}
+    __hints__: ClassVar[Dict[str, str]] = {}
 
     def __post_init__(self) -> None:
         for name, maximum in self.__clamp__.items():

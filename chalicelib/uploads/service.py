@@ -13,7 +13,7 @@ from ..config import settings
 from ..errors import Conflict, TooManyRequests
 from ..repo import uploads as repo
 from . import signing
-from .validation import UploadRequest
+from ..schema.uploads import UploadRequest
 
 DAY_S = 86400
 

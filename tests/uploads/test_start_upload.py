@@ -249,7 +249,9 @@ def test_concurrent_starts_cannot_both_pass_the_pending_limit(uploads_env, make_
     from chalicelib import db
     from chalicelib.errors import TooManyRequests
     from chalicelib.uploads import service
-    from chalicelib.uploads.validation import upload_request
+    import msgspec
+
+    from chalicelib.schema.uploads import UploadRequest
 
     settings_env(UPLOAD_MAX_PENDING="2")
     user_id = str(make_user()["id"])
@@ -258,7 +260,7 @@ def test_concurrent_starts_cannot_both_pass_the_pending_limit(uploads_env, make_
     def race():
         try:
             barrier.wait()
-            service.start_upload(user_id, upload_request(GOOD))
+            service.start_upload(user_id, msgspec.convert(GOOD, UploadRequest))
             outcomes.append("created")
         except TooManyRequests:
             outcomes.append("429")
