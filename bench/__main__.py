@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-SECTIONS = ["import_time", "feed", "trending", "uploads", "engagement", "reconcile", "notifications",
+SECTIONS = ["import_time", "declarations", "feed", "trending", "uploads", "engagement", "reconcile", "notifications",
             "accounts", "gifts", "observability"]
 
 

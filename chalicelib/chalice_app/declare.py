@@ -84,17 +84,20 @@ class Route:
 REGISTRY: List[Route] = []
 
 
-@dataclass
 class Call:
-    """One request as a handler sees it: inputs decoded, caller resolved."""
+    """One request as a handler sees it: inputs decoded, caller resolved. (A slotted class,
+    not a dataclass: it is made on every request of the hot paths.)"""
 
-    request: Any
-    path: Any = None
-    query: Any = None
-    body: Any = None
-    user: Any = None  # auth.Principal when signed in
-    profile: Optional[dict] = None  # the caller's row, for PROFILE routes
-    viewer: Any = None  # engagement.viewer.Viewer, for VIEWER routes
+    __slots__ = ("request", "path", "query", "body", "user", "profile", "viewer")
+
+    def __init__(self, request: Any, path: Any = None, query: Any = None) -> None:
+        self.request = request
+        self.path = path
+        self.query = query
+        self.body: Any = None
+        self.user: Any = None  # auth.Principal when signed in
+        self.profile: Optional[dict] = None  # the caller's row, for PROFILE routes
+        self.viewer: Any = None  # engagement.viewer.Viewer, for VIEWER routes
 
     def header(self, name: str) -> Optional[str]:
         return self.request.headers.get(name.lower())
@@ -199,11 +202,10 @@ def endpoint(
         @functools.wraps(handler)
         def view(**path_values: Any) -> Response:
             request = bp.current_request
-            call = Call(request)
-            if params is not None:
-                call.path = inputs.path(params, path_values)
-            call.query = inputs.query(query, request.query_params)
-            _caller(route, call)
+            call = Call(request, inputs.path(params, path_values) if params is not None else None,
+                        inputs.query(query, request.query_params))
+            if auth != ANONYMOUS:
+                _caller(route, call)
             if body is not None:
                 call.body = inputs.body(body, request, max_bytes=max_body)
             return _respond(route, call, handler(call))

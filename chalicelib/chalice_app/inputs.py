@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Optional, Type, TypeVar
+from typing import Any, Dict, Mapping, Optional, Type, TypeVar
 
 import msgspec
 
@@ -61,13 +61,35 @@ def convert(model: Type[T], data: Mapping[str, Any], *, strict: bool) -> T:
         raise BadRequest(message(error, getattr(model, "__hints__", {}))) from None
 
 
+# Decoded path and query models by (model, values): the hot cached routes see the same few
+# query strings again and again (limit=20), and a hit costs a dict lookup instead of a
+# conversion. Bounded (cleared when full), so random query strings cannot grow it; handlers
+# only read what they are given, so one instance may serve many requests.
+_DECODED: Dict[tuple, Any] = {}
+DECODED_MAX = 4096
+
+
+def _decoded(model: Type[T], values: Mapping[str, Any]) -> T:
+    key = (model, tuple(values.items()))
+    found = _DECODED.get(key)
+    if found is None:
+        found = convert(model, values, strict=False)
+        for name, maximum in getattr(model, "__clamp__", {}).items():
+            if getattr(found, name) > maximum:
+                setattr(found, name, maximum)
+        if len(_DECODED) >= DECODED_MAX:
+            _DECODED.clear()
+        _DECODED[key] = found
+    return found
+
+
 def path(model: Type[T], params: Mapping[str, Any]) -> T:
-    return convert(model, params, strict=False)
+    return _decoded(model, params)
 
 
 def query(model: Type[T], params: Optional[Mapping[str, str]]) -> T:
     """Query values are strings: '20' may be an integer, 'true' a boolean."""
-    return convert(model, params or {}, strict=False)
+    return _decoded(model, params or {})
 
 
 def body(model: Type[T], request: Any, *, max_bytes: int) -> T:

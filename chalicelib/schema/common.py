@@ -68,7 +68,6 @@ class CursorPage(Input):
     limit: Limit = 20
 
     def __post_init__(self) -> None:
-        super().__post_init__()
         self.cursor = self.cursor or None  # `?cursor=` is the first page
 
 

@@ -48,13 +48,8 @@ class Input(msgspec.Struct, forbid_unknown_fields=False):
     fields named in `__clamp__` are cut to their maximum; `__hints__` add to a field's 400
     where to go instead."""
 
-    __clamp__: ClassVar[Dict[str, int]] = {}
+    __clamp__: ClassVar[Dict[str, int]] = {}  # applied by chalice_app.inputs
     __hints__: ClassVar[Dict[str, str]] = {}
-
-    def __post_init__(self) -> None:
-        for name, maximum in self.__clamp__.items():
-            if getattr(self, name) > maximum:
-                setattr(self, name, maximum)
 
 
 class Body(msgspec.Struct, forbid_unknown_fields=True):

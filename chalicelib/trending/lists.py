@@ -23,11 +23,6 @@ def hashtag_key(tag: str) -> str:
     return "hashtags/" + quote(tag, safe="") + ".json"
 
 
-def normalise_tag(raw: str) -> str:
-    """`#Kenya`, `kenya` and ` KENYA ` name the same list (the SQL lower-cases and trims)."""
-    return raw.strip().lstrip("#").strip().lower()
-
-
 def encode(document: Any) -> bytes:
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
