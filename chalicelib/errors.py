@@ -1,77 +1,71 @@
-"""Errors the logic raises; the HTTP layer turns each into `{"detail": ...}` and its status."""
-from __future__ import annotations
+"""The errors the logic raises: what went wrong in the domain, not how HTTP says it.
 
-from typing import Dict, Optional
+The HTTP layer (chalice_app/error_answers.py) is the one place that maps each to a status
+code and headers. The class names read like HTTP's where the meaning is the same (a bad
+request is bad input whatever carries it); none of them knows a status code.
+"""
+from __future__ import annotations
 
 from chalice import ChaliceUnhandledError
 
 
-class ApiError(ChaliceUnhandledError):
-    """Base of every error with an answer of its own.
+# TRANSITION: ChaliceUnhandledError lets the routes not yet declared pass these through to
+# the middleware; once every route is declared (declare.py catches them) the base is Exception.
+class DomainError(ChaliceUnhandledError):
+    """Base of every error with an answer of its own: `detail` is safe to show the caller."""
 
-    Chalice turns any other exception raised in a view into its own 500 before middleware
-    sees it; ChaliceUnhandledError is the one it lets through to our middleware, which then
-    answers `{"detail": ...}` with `status`.
-    """
-
-    status = 500
-
-    def __init__(self, detail: str, headers: Optional[Dict[str, str]] = None):
+    def __init__(self, detail: str):
         super().__init__(detail)
         self.detail = detail
-        self.headers = headers or {}
 
 
-class BadRequest(ApiError):
-    status = 400
+class BadRequest(DomainError):
+    """The input breaks a rule; nothing was changed."""
 
 
-class Unauthorized(ApiError):
-    status = 401
+class Unauthorized(DomainError):
+    """No caller, or not the one the token claims (missing, expired, revoked, forged)."""
 
     def __init__(self, detail: str = "Not authenticated"):
-        super().__init__(detail, {"WWW-Authenticate": "Bearer"})
+        super().__init__(detail)
 
 
-class PaymentRequired(ApiError):
+class PaymentRequired(DomainError):
     """Not enough coins for what was asked (nothing was taken)."""
 
-    status = 402
+
+class Forbidden(DomainError):
+    """A known caller who may not do this."""
 
 
-class Forbidden(ApiError):
-    status = 403
+class NotFound(DomainError):
+    pass
 
 
-class NotFound(ApiError):
-    status = 404
+class Conflict(DomainError):
+    """The request contradicts the state (or an earlier request with the same key)."""
 
 
-class Conflict(ApiError):
-    status = 409
-
-
-class BadGateway(ApiError):
+class BadGateway(DomainError):
     """A payment provider answered with an error or not at all."""
 
-    status = 502
+
+class Gone(DomainError):
+    pass
 
 
-class Gone(ApiError):
-    status = 410
+class PayloadTooLarge(DomainError):
+    pass
 
 
-class PayloadTooLarge(ApiError):
-    status = 413
-
-
-class TooManyRequests(ApiError):
-    status = 429
+class TooManyRequests(DomainError):
+    """A rate limit: `retry_after_s` says when the caller may try again."""
 
     def __init__(self, detail: str, retry_after_s: int):
-        super().__init__(detail, {"Retry-After": str(max(1, int(retry_after_s)))})
+        super().__init__(detail)
         self.retry_after_s = retry_after_s
 
 
-class ServiceUnavailable(ApiError):
-    status = 503
+class ServiceUnavailable(DomainError):
+    """A dependency (the database, the key set, the trending store) did not answer."""
+

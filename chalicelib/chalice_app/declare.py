@@ -22,10 +22,10 @@ import msgspec
 from chalice import Response
 
 from .. import rules
-from ..errors import BadRequest
+from ..errors import BadRequest, DomainError
 from ..http import PRIVATE, CachePolicy, cached_text
 from ..schema.common import NoQuery, first_page
-from . import identity, inputs, viewer
+from . import error_answers, identity, inputs, viewer
 
 # Who may call.
 ANONYMOUS = "anonymous"  # anyone; a token, if sent, is not even read
@@ -202,13 +202,16 @@ def endpoint(
         @functools.wraps(handler)
         def view(**path_values: Any) -> Response:
             request = bp.current_request
-            call = Call(request, inputs.path(params, path_values) if params is not None else None,
-                        inputs.query(query, request.query_params))
-            if auth != ANONYMOUS:
-                _caller(route, call)
-            if body is not None:
-                call.body = inputs.body(body, request, max_bytes=max_body)
-            return _respond(route, call, handler(call))
+            try:
+                call = Call(request, inputs.path(params, path_values) if params is not None else None,
+                            inputs.query(query, request.query_params))
+                if auth != ANONYMOUS:
+                    _caller(route, call)
+                if body is not None:
+                    call.body = inputs.body(body, request, max_bytes=max_body)
+                return _respond(route, call, handler(call))
+            except DomainError as error:  # Chalice answers any exception out of a view with 500
+                return error_answers.answer(error)
 
         bp.route(path, methods=[method], content_types=list(content_types))(view)
         return handler

@@ -10,8 +10,9 @@ from typing import Any, Callable
 
 from .. import observability
 from ..config import settings
-from ..errors import ApiError
+from ..errors import DomainError
 from ..http import check_query_size, error_response
+from . import error_answers
 
 log = logging.getLogger("trendke")
 
@@ -20,8 +21,8 @@ def errors_and_cors(request: Any, get_response: Callable[[Any], Any]) -> Any:
     try:
         check_query_size(request)
         response = get_response(request)
-    except ApiError as exc:
-        response = error_response(exc.status, exc.detail, exc.headers)
+    except DomainError as exc:  # raised outside a declared route's view (the checks above)
+        response = error_answers.answer(exc)
     except Exception:  # a bug, not bad input: log it, answer without internals
         log.exception("unhandled error on %s %s", request.method, request.path)
         response = error_response(500, "Internal server error")

@@ -7,13 +7,14 @@ from chalice import Blueprint, Response
 
 from .. import observability
 from ..config import settings
-from ..errors import ApiError
+from ..errors import DomainError
 from ..gifts import catalogue
 from ..gifts.sending import clean_key
 from ..http import json_body, private_json, public_json, query, uuid_param
 from ..payments import history as payment_history
 from ..payments import orders, stripe_checkout
 from . import cache_policies, paging
+from .error_answers import status_of
 from .identity import signed_in
 
 bp = Blueprint(__name__)
@@ -80,8 +81,8 @@ def _pesapal(params: dict):
     kind = params.get("OrderNotificationType") or "IPNCHANGE"
     try:
         outcome = orders.pesapal_notified(tracking, reference)
-    except ApiError as exc:
-        observability.webhook_outcome(f"refused_{exc.status}", source="pesapal")
+    except DomainError as exc:
+        observability.webhook_outcome(f"refused_{status_of(exc)}", source="pesapal")
         raise
     observability.webhook_outcome(outcome, source="pesapal")
     back = settings().payment_return_url
@@ -108,8 +109,8 @@ def stripe_webhook():
     request = bp.current_request
     try:
         answer = stripe_checkout.handle(request.raw_body or b"", request.headers.get("stripe-signature"))
-    except ApiError as exc:
-        observability.webhook_outcome(f"refused_{exc.status}", source="stripe")
+    except DomainError as exc:
+        observability.webhook_outcome(f"refused_{status_of(exc)}", source="stripe")
         raise
     observability.webhook_outcome(answer["result"], source="stripe")
     return private_json(answer)

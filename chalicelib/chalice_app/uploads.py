@@ -5,10 +5,11 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from .. import observability
-from ..errors import ApiError, Gone
+from ..errors import DomainError, Gone
 from ..schema.common import IdPath
 from ..schema.uploads import UploadRequest, UploadTicket, WebhookOutcome
 from ..uploads import lifecycle, notifications, service
+from .error_answers import status_of
 from .declare import SIGNED_IN, WEBHOOK, Call, Header, Reply, endpoint
 
 bp = Blueprint(__name__)
@@ -31,8 +32,8 @@ def cloudinary_webhook(call: Call):
     request = call.request
     try:
         outcome = notifications.handle(request.raw_body or b"", request.headers)
-    except ApiError as exc:  # refused (bad signature, stale, malformed): counted, then answered
-        observability.webhook_outcome(f"refused_{exc.status}")
+    except DomainError as exc:  # refused (bad signature, stale, malformed): counted, then answered
+        observability.webhook_outcome(f"refused_{status_of(exc)}")
         raise
     observability.webhook_outcome(outcome.result)
     return outcome.as_json()

@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Dict
 
 from ..config import settings
-from ..errors import ApiError
+from ..errors import DomainError
 from ..repo import payments as repo
 from . import orders
 
@@ -23,7 +23,7 @@ def run() -> Dict[str, int]:
     for row in repo.pending_due(cfg.payment_recheck_after_s, cfg.payment_give_up_after_s, BATCH):
         try:
             outcomes[orders.check(str(row["id"]))] += 1
-        except ApiError as exc:  # the provider is down: try again next run
+        except DomainError as exc:  # the provider is down: try again next run
             log.warning("re-check of payment %s failed: %s", row["id"], exc.detail)
             repo.note_check(str(row["id"]), None)
             outcomes["error"] += 1
