@@ -64,8 +64,9 @@ def path(model: Type[T], params: Mapping[str, Any]) -> T:
 
 
 def query(model: Type[T], params: Optional[Mapping[str, str]]) -> T:
-    """Query values are strings: '20' may be an integer, 'true' a boolean."""
-    return convert(model, params or {}, strict=False)
+    """Query values are strings: '20' may be an integer, 'true' a boolean. Chalice's MultiDict
+    is copied to a dict: msgspec reads other mappings by attribute, missing unknown keys."""
+    return convert(model, dict(params or {}), strict=False)
 
 
 def body(model: Type[T], request: Any, *, max_bytes: int) -> T:
