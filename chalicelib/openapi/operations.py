@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
-from .accounts import account_operations
 from .schemas import ref
 
 ERRORS = {
@@ -247,6 +246,4 @@ OPERATIONS: Dict[Tuple[str, str], dict] = {
     ("DELETE", "/social/unfollow/{user_id}"): op("Unfollow a user (the current frontend's route)", "people",
                                                  ref("FollowMessage"), auth="required", params=[user_id()],
                                                  errors=(404, 429)),
-    ("GET", "/v1/me"): op("The signed-in user's profile", "users", ref("User"), auth="required", errors=(404,)),
 }
-OPERATIONS.update(account_operations(op, path_param, query_param))
