@@ -132,6 +132,19 @@ def new_password(value: str) -> str:
     return value
 
 
+_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+
+
+def flag(raw: object, name: str) -> bool:
+    """A true/false query value (also 1/0, yes/no, on/off, any case), as FastAPI took them."""
+    value = str(raw).strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise RuleError(f"'{name}' must be true or false")
+
+
 def idempotency_key(raw: Optional[str], *, required: bool = False) -> Optional[str]:
     """The Idempotency-Key header: absent or blank is None (unless required), else 1 to 200
     visible ASCII characters once trimmed."""
