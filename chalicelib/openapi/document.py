@@ -7,11 +7,9 @@ from functools import lru_cache
 from ..config import API_VERSION
 from . import notifications
 from .operations import OPERATIONS as _CORE_OPERATIONS
-from .operations_money import MONEY_OPERATIONS, PAYMENT_FLOW_OPERATIONS
 from .schemas import SCHEMAS as _CORE_SCHEMAS
 
-OPERATIONS = {**_CORE_OPERATIONS, **notifications.OPERATIONS, **MONEY_OPERATIONS,
-              **PAYMENT_FLOW_OPERATIONS}
+OPERATIONS = {**_CORE_OPERATIONS, **notifications.OPERATIONS}
 SCHEMAS = {**_CORE_SCHEMAS, **notifications.SCHEMAS}
 
 
