@@ -5,12 +5,11 @@ import html
 from functools import lru_cache
 
 from ..config import API_VERSION
-from . import notifications
 from .operations import OPERATIONS as _CORE_OPERATIONS
 from .schemas import SCHEMAS as _CORE_SCHEMAS
 
-OPERATIONS = {**_CORE_OPERATIONS, **notifications.OPERATIONS}
-SCHEMAS = {**_CORE_SCHEMAS, **notifications.SCHEMAS}
+OPERATIONS = _CORE_OPERATIONS
+SCHEMAS = _CORE_SCHEMAS
 
 
 @lru_cache(maxsize=1)
