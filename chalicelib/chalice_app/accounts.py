@@ -61,7 +61,7 @@ def auth_me(call: Call):
           description="The same for everybody: a token, if sent, is not read.")
 def auth_user(call: Call):
     # Public and the same for everybody: no token is read (edge-cached, one entry for all).
-    return service.public(call.path.user_id)
+    return service.public(str(call.path.user_id))
 
 
 @endpoint(bp, "POST", "/auth/logout-all", summary="Revoke every token issued so far; answers a fresh one",

@@ -7,7 +7,6 @@ its own wording first).
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Dict, Literal, Optional, Union
 
@@ -31,6 +30,7 @@ Password = Annotated[str, Meta(extra_json_schema={
 Secret = Annotated[str, Meta(min_length=1, max_length=TOKEN_MAX)]
 FullName = Optional[Annotated[str, Meta(max_length=FULL_NAME_MAX)]]
 Bio = Optional[Annotated[str, Meta(max_length=BIO_MAX)]]
+Timestamp = Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
 Code = Annotated[str, Meta(extra_json_schema={"pattern": "^[0-9]{6}$"})]
 
 
@@ -201,7 +201,7 @@ class PublicProfile(Answer):
     role: str
     followers_count: Count
     following_count: Count
-    created_at: Optional[dt.datetime]
+    created_at: Optional[Timestamp]
 
 
 class OwnerProfile(Answer):
@@ -213,7 +213,7 @@ class OwnerProfile(Answer):
     role: str
     followers_count: Count
     following_count: Count
-    created_at: Optional[dt.datetime]
+    created_at: Optional[Timestamp]
     email: str
     coin_balance: int
     total_earnings: float
