@@ -25,8 +25,9 @@ def update_me(call: Call):
     return models.user(service.update_profile(call.user_id, call.body.changes()))
 
 
-@endpoint(bp, "POST", "/v1/me/avatar", summary="Signed fields for a direct image upload of my avatar to Cloudinary",
-          tag=TAG, auth=PROFILE, body=shape.NoFields, answer=shape.AvatarUploadTicket, max_body=1024,
+@endpoint(bp, "POST", "/v1/me/avatar", tag=TAG,
+          summary="Signed fields for a direct image upload of my avatar to Cloudinary",
+          auth=PROFILE, body=shape.NoFields, answer=shape.AvatarUploadTicket, max_body=1024,
           description="POST the image as `file` with exactly these fields to `upload_url`, then "
           "PUT /v1/me/avatar with Cloudinary's `public_id`, `version` and `signature`.")
 def sign_avatar_upload(call: Call):

@@ -25,14 +25,16 @@ def list_notifications(call: Call):
     return service.recent(call.user_id, call.query.limit, bool(call.query.unread_only))
 
 
-@endpoint(bp, "GET", "/notifications/unread-count", summary="How many of my notifications are unread (one row read)",
-          tag=TAG, auth=SIGNED_IN, answer=shape.UnreadCount)
+@endpoint(bp, "GET", "/notifications/unread-count", tag=TAG, auth=SIGNED_IN,
+          summary="How many of my notifications are unread (one row read)",
+          answer=shape.UnreadCount)
 def unread_count(call: Call):
     return {"unread_count": service.unread_count(call.user_id)}
 
 
 @endpoint(bp, "POST", "/notifications/{notification_id}/read", tag=TAG, auth=SIGNED_IN,
-          summary="Mark one of my notifications read (idempotent)", params=shape.NotificationIdPath,
+          summary="Mark one of my notifications read (idempotent)",
+          params=shape.NotificationIdPath,
           answer=shape.Message, errors=(404,),
           description="404 for an unknown id and for another user's notification alike.")
 def mark_read(call: Call):
@@ -40,8 +42,9 @@ def mark_read(call: Call):
     return {"message": "Notification marked as read"}
 
 
-@endpoint(bp, "POST", "/notifications/read-all", summary="Mark all my notifications read (idempotent; in batches)",
-          tag=TAG, auth=SIGNED_IN, answer=shape.Message)
+@endpoint(bp, "POST", "/notifications/read-all", tag=TAG, auth=SIGNED_IN,
+          summary="Mark all my notifications read (idempotent; in batches)",
+          answer=shape.Message)
 def read_all(call: Call):
     result = service.read_all(call.user_id)
     message = ("All notifications marked as read" if result["finished"]

@@ -31,12 +31,14 @@ TAG = "payments"
 ACK = dict  # the providers' acknowledgement: any JSON object
 
 
-catalogue_routes(bp, "/payments/packages", "/v1/payments/packages", "packages", summary="Coin packages", tag=TAG,
+catalogue_routes(bp, "/payments/packages", "/v1/payments/packages", "packages",
+                 summary="Coin packages", tag=TAG,
                  item=money.CoinPackage, page=money.CoinPackagePage, read=catalogue.packages)
 
 
 history_routes(bp, "/payments/history", "/v1/payments/history", "payment_history", tag=TAG,
-               summary="The caller's orders, newest first", item=money.PaymentOrder, page=money.PaymentOrderPage,
+               summary="The caller's orders, newest first", item=money.PaymentOrder,
+               page=money.PaymentOrderPage,
                read_list=payment_history.list_for, read_page=payment_history.page_for)
 
 
@@ -49,8 +51,9 @@ def _purchase(call: Call, required_key: bool):
                            body.phone_number, email)
 
 
-@endpoint(bp, "POST", "/payments/purchase/initiate", summary="Start buying a package (the current frontend's route)",
-          tag=TAG, auth=SIGNED_IN, body=money.Purchase, answer=money.PaymentOrder, headers=(KEY,),
+@endpoint(bp, "POST", "/payments/purchase/initiate", tag=TAG, auth=SIGNED_IN,
+          summary="Start buying a package (the current frontend's route)",
+          body=money.Purchase, answer=money.PaymentOrder, headers=(KEY,),
           errors=(404, 409, 502), description="Answers `payment_url`, the provider's page to pay on.")
 def initiate(call: Call):
     order, _ = _purchase(call, required_key=False)
@@ -65,8 +68,9 @@ def v1_purchase(call: Call):
     return Reply(order, status=201 if created else 200)
 
 
-@endpoint(bp, "GET", "/v1/payments/{id}", summary="One of the caller's orders (re-checked with the provider while pending)",
-          tag=TAG, auth=SIGNED_IN, params=IdPath, answer=money.PaymentOrder, errors=(404, 502))
+@endpoint(bp, "GET", "/v1/payments/{id}", tag=TAG, auth=SIGNED_IN,
+          summary="One of the caller's orders (re-checked with the provider while pending)",
+          params=IdPath, answer=money.PaymentOrder, errors=(404, 502))
 def v1_payment(call: Call):
     return orders.mine(call.user_id, str(call.path.id))
 
@@ -103,8 +107,9 @@ def pesapal_post(call: Call):
                     body.get("OrderNotificationType"))
 
 
-@endpoint(bp, "POST", "/v1/webhooks/stripe", summary="Stripe's events (Stripe-Signature checked on the raw body)",
-          tag=TAG, auth=WEBHOOK, answer=ACK, errors=(400, 401),
+@endpoint(bp, "POST", "/v1/webhooks/stripe", tag=TAG, auth=WEBHOOK,
+          summary="Stripe's events (Stripe-Signature checked on the raw body)",
+          answer=ACK, errors=(400, 401),
           headers=(Header("Stripe-Signature", required=True),))
 def stripe_webhook(call: Call):
     request = call.request

@@ -16,6 +16,7 @@ PAYMENT_METHODS = {"pesapal": "pesapal", "mpesa": "pesapal", "m-pesa": "pesapal"
                    "stripe": "stripe", "card": "stripe"}
 
 Quantity = Annotated[int, Meta(ge=1, le=MAX_QUANTITY)]
+Method = Annotated[str, Meta(extra_json_schema={"enum": ["pesapal", "mpesa", "stripe", "card"]})]
 
 
 # ---- requests ----------------------------------------------------------------------------
@@ -45,7 +46,7 @@ class GiftSend(Body):
 
 class Purchase(Body):
     coin_package_id: Uuid
-    payment_method: Annotated[str, Meta(extra_json_schema={"enum": ["pesapal", "mpesa", "stripe", "card"]})] = "pesapal"
+    payment_method: Method = "pesapal"
     phone_number: Optional[Annotated[str, Meta(max_length=20)]] = None
 
     def __post_init__(self) -> None:
