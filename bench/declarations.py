@@ -125,11 +125,11 @@ def _handwritten_app():
     from chalicelib.engagement import comments, likes
     from chalicelib.errors import BadRequest
     from chalicelib.http import cached_text, json_body, private_json, public_json, uuid_param
+    from chalicelib.chalice_app.threadsafe import ThreadLocalRequestChalice
     from chalicelib.trending import reader
 
-    from chalicelib.chalice_app.threadsafe import ThreadLocalRequestChalice
-
     from app import app as deployed
+    from bench.baseline import answering_domain_errors
 
     app = ThreadLocalRequestChalice(app_name="handwritten")
     app.api.cors = deployed.api.cors  # (not register_http: it would re-point the blueprints)
@@ -144,6 +144,7 @@ def _handwritten_app():
             raise BadRequest("'limit' must be an integer") from None
 
     @app.route("/v1/feed", methods=["GET"])
+    @answering_domain_errors
     def v1_feed():
         request = app.current_request
         cursor = (request.query_params or {}).get("cursor") or None
@@ -151,16 +152,19 @@ def _handwritten_app():
         return public_json(request, page.as_json(), cache.FEED_FIRST_PAGE if cursor is None else cache.FEED_LATER_PAGE)
 
     @app.route("/v1/trending", methods=["GET"])
+    @answering_domain_errors
     def trending():
         prepared = reader.answer(reader.V1, limit(app.current_request, 100))
         return cached_text(app.current_request, prepared.text, prepared, etag=prepared.etag, headers=prepared.headers)
 
     @app.route("/v1/videos/{id}/like", methods=["PUT"])
+    @answering_domain_errors
     def like(id):
         video_id = uuid_param(id, "video_id")
         return private_json(likes.set_like(signed_in(app.current_request).user_id, video_id, True))
 
     @app.route("/v1/videos/{id}/comments", methods=["POST"])
+    @answering_domain_errors
     def comment(id):
         request = app.current_request
         video_id = uuid_param(id, "video_id")

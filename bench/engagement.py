@@ -91,10 +91,13 @@ def _baseline_app() -> Any:
     from chalicelib.errors import NotFound
     from chalicelib.http import private_json, uuid_param
 
+    from bench.baseline import answering_domain_errors
+
     app = Chalice(app_name="bench-counter-in-transaction")
     app.register_middleware(middleware.errors_and_cors, "http")
 
     @app.route("/v1/videos/{id}/like", methods=["PUT"])
+    @answering_domain_errors
     def like(id: str):
         video_id = uuid_param(id)
         user = signed_in(app.current_request)

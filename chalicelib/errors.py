@@ -6,12 +6,8 @@ request is bad input whatever carries it); none of them knows a status code.
 """
 from __future__ import annotations
 
-from chalice import ChaliceUnhandledError
 
-
-# TRANSITION: ChaliceUnhandledError lets the routes not yet declared pass these through to
-# the middleware; once every route is declared (declare.py catches them) the base is Exception.
-class DomainError(ChaliceUnhandledError):
+class DomainError(Exception):
     """Base of every error with an answer of its own: `detail` is safe to show the caller."""
 
     def __init__(self, detail: str):

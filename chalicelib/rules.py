@@ -24,6 +24,10 @@ _HASHTAG = re.compile(r"[a-z0-9_]+")
 _HASHTAG_LOOKUP = re.compile(r"\w+")  # reads accept any letters: the old backend stored them
 
 USERNAME = re.compile(r"[A-Za-z0-9_]{3,30}")
+# One @, no spaces or controls, a dot in the domain; at most 254 characters (RFC 5321).
+_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f.]+")
+EMAIL_MAX = 254
+PASSWORD_MIN, PASSWORD_MAX_BYTES = 6, 72
 
 IDEMPOTENCY_KEY_MAX = 200
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]+")  # visible ASCII, as HTTP header values allow
@@ -111,6 +115,34 @@ def username(value: str, name: str = "username") -> str:
     if not USERNAME.fullmatch(value):
         raise RuleError("Username must be 3-30 letters, digits or underscores")
     return value
+
+
+def email(value: str) -> str:
+    """Lower-cased and trimmed: emails are unique ignoring case, stored normalised."""
+    address = value.strip().lower()
+    if len(address) > EMAIL_MAX or not _EMAIL.fullmatch(address):
+        raise RuleError("Enter a valid email address")
+    return address
+
+
+def new_password(value: str) -> str:
+    """A password to store: bcrypt reads at most 72 bytes, so longer is refused, not cut."""
+    if len(value) < PASSWORD_MIN or len(value.encode("utf-8")) > PASSWORD_MAX_BYTES:
+        raise RuleError(f"Password must be {PASSWORD_MIN} to {PASSWORD_MAX_BYTES} bytes long")
+    return value
+
+
+_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+
+
+def flag(raw: object, name: str) -> bool:
+    """A true/false query value (also 1/0, yes/no, on/off, any case), as FastAPI took them."""
+    value = str(raw).strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise RuleError(f"'{name}' must be true or false")
 
 
 def idempotency_key(raw: Optional[str], *, required: bool = False) -> Optional[str]:

@@ -132,3 +132,21 @@ def test_one_decoded_query_is_shared_and_clamped():
     first = inputs.query(CursorPage, {"limit": "80"})
     assert first.limit == 50
     assert inputs.query(CursorPage, {"limit": "80"}) is first
+
+
+def test_a_taken_handler_name_fails_at_declaration():
+    """Handler names are the OpenAPI operationIds, unique by the spec."""
+    bp = Blueprint("bad_declarations")
+
+    def v1_feed(call):  # the name of the feed's handler
+        return None
+
+    with pytest.raises(declare.DeclarationError, match="taken"):
+        declare.endpoint(bp, "GET", "/x", summary="x", tag="x", answer=User)(v1_feed)
+
+
+def test_every_route_the_app_serves_is_declared(chalice_app):
+    served = {(method, path) for path, entries in chalice_app.routes.items()
+              for method in entries if method != "OPTIONS"}
+    declared = {(r.method, r.path) for r in declare.routes()}
+    assert served - declared == set(), "routes written around the declarations"

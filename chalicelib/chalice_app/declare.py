@@ -129,6 +129,8 @@ class DeclarationError(Exception):
 
 
 def _check(route: Route) -> None:
+    if any(r.name == route.name for r in REGISTRY):  # the OpenAPI operationId
+        raise DeclarationError(f"{route.method} {route.path}: handler name {route.name!r} is taken")
     if route.auth not in AUTH_KINDS:
         raise DeclarationError(f"{route.method} {route.path}: auth must be one of {AUTH_KINDS}")
     declared = sorted(f.name for f in msgspec.structs.fields(route.path_model)) if route.path_model else []

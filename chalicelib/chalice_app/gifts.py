@@ -1,111 +1,124 @@
-"""Gift routes (issue 14): the frontend's /gifts/* and the /v1 API. Thin: parse, call
-chalicelib.gifts, answer (catalogue public and cacheable, everything else private)."""
+"""Gift routes (issue 14): the frontend's /gifts/* and the /v1 API. Thin: the declarations
+decode (chalicelib/schema/money.py), chalicelib.gifts does the work (catalogue and
+leaderboard public and cacheable, everything else private)."""
 from __future__ import annotations
 
-import json
+from typing import Callable, List, Optional
 
 from chalice import Blueprint
 
 from ..gifts import catalogue, leaderboard, sending
-from ..http import json_body, private_json, public_json, uuid_param
-from . import cache_policies, paging
-from .identity import signed_in
+from ..http import CachePolicy, public_json
+from ..schema import money
+from ..schema.common import CursorPage, UserIdPath
+from . import cache_policies
+from .declare import SIGNED_IN, Call, Header, Reply, endpoint
 
 bp = Blueprint(__name__)
-
-HISTORY_DEFAULT = 50
-
-
-def _gift_request(request):
-    raw = request.raw_body or b""
-    try:
-        bare = json.loads(raw)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        bare = None
-    if isinstance(bare, str):  # the frontend's GiftButton posts the receiver id alone
-        return sending.parse_request(bare)
-    return sending.parse_request(json_body(request))
+TAG = "gifts"
+KEY = Header("Idempotency-Key", {"type": "string", "minLength": 1, "maxLength": 200})
+KEY_REQUIRED = Header("Idempotency-Key", KEY.schema, required=True)
+# The board's policy at the default rate (documents and checks the edge); each answer carries
+# leaderboard.cache_policy(), from the configured LEADERBOARD_RATE_MINUTES.
+BOARD = CachePolicy(max_age=60, s_maxage=300, stale_while_revalidate=300, stale_if_error=86400)
+BOARD_NOTE = "From the stored board (every few minutes); 503 before the first run."
 
 
-def _send(required_key: bool):
-    request = bp.current_request
-    user = signed_in(request)
-    gift = _gift_request(request)
-    key = sending.clean_key(request.headers.get("idempotency-key"), required_key)
-    return sending.send(user.user_id, gift, key)
+def _send(call: Call, required_key: bool):
+    body = call.body
+    gift = sending.GiftRequest(recipient_id=str(body.recipient_id), gift_type_id=str(body.gift_type_id),
+                               quantity=body.count, video_id=body.video_id and str(body.video_id),
+                               live_session_id=body.live_session_id and str(body.live_session_id))
+    key = sending.clean_key(call.header("Idempotency-Key"), required_key)
+    return sending.send(call.user_id, gift, key)
 
 
-@bp.route("/gifts/types", methods=["GET"])
-def gift_types():
-    return public_json(bp.current_request, catalogue.gift_types(), cache_policies.CATALOGUE)
+def catalogue_routes(bp: Blueprint, path: str, v1_path: str, name: str, *, summary: str, tag: str,
+                     item: type, page: type, read: Callable[[], list]) -> None:
+    """An operator-edited catalogue, public: the old route's array and the /v1 page of it."""
+    def old(call: Call):
+        return read()
+
+    def v1(call: Call):
+        return {"items": read(), "next_cursor": None}
+
+    old.__name__, v1.__name__ = name, f"v1_{name}"
+    endpoint(bp, "GET", path, summary=summary, tag=tag, answer=List[item], cache=cache_policies.CATALOGUE)(old)
+    endpoint(bp, "GET", v1_path, summary=summary, tag=tag, answer=page, cache=cache_policies.CATALOGUE)(v1)
 
 
-@bp.route("/v1/gifts/types", methods=["GET"])
-def v1_gift_types():
-    body = {"items": catalogue.gift_types(), "next_cursor": None}
-    return public_json(bp.current_request, body, cache_policies.CATALOGUE)
+catalogue_routes(bp, "/gifts/types", "/v1/gifts/types", "gift_types", summary="The gift catalogue", tag=TAG,
+                 item=money.GiftType, page=money.GiftTypePage, read=catalogue.gift_types)
 
 
-@bp.route("/gifts/send", methods=["POST"])
-def send_gift():
-    answer, _ = _send(required_key=False)
-    return private_json(answer)
+@endpoint(bp, "POST", "/gifts/send", summary="Send a gift (the current frontend's route)", tag=TAG,
+          auth=SIGNED_IN, body=money.GiftSend, answer=money.Gift, headers=(KEY,), errors=(402, 404, 409),
+          description="A bare JSON string body (the receiver id alone) is a 400 and moves nothing.")
+def send_gift(call: Call):
+    answer, _ = _send(call, required_key=False)
+    return answer
 
 
-@bp.route("/v1/gifts", methods=["POST"])
-def v1_send_gift():
-    answer, created = _send(required_key=True)
-    return private_json(answer, status=201 if created else 200)
+@endpoint(bp, "POST", "/v1/gifts", summary="Send a gift", tag=TAG, auth=SIGNED_IN, body=money.GiftSend,
+          answer=money.Gift, status=201, also_ok=(200,), headers=(KEY_REQUIRED,), errors=(402, 404, 409),
+          description="201 for a new gift; 200 when the Idempotency-Key was seen (the first gift).")
+def v1_send_gift(call: Call):
+    answer, created = _send(call, required_key=True)
+    return Reply(answer, status=201 if created else 200)
 
 
-@bp.route("/gifts/balance", methods=["GET"])
-def balance():
-    user = signed_in(bp.current_request)
-    return private_json(catalogue.balance(user.user_id))
+@endpoint(bp, "GET", "/gifts/balance", summary="The caller's coins and earnings", tag=TAG, auth=SIGNED_IN,
+          answer=money.Balance, errors=(404,))
+def balance(call: Call):
+    return catalogue.balance(call.user_id)
 
 
-@bp.route("/gifts/balance/{user_id}", methods=["GET"])
-def balance_of(user_id: str):
-    target = uuid_param(user_id, "user_id")
-    user = signed_in(bp.current_request)
-    return private_json(catalogue.balance(user.user_id, target))
+@endpoint(bp, "GET", "/gifts/balance/{user_id}", summary="A balance (the caller's own only)", tag=TAG,
+          auth=SIGNED_IN, params=UserIdPath, answer=money.Balance, errors=(403, 404))
+def balance_of(call: Call):
+    # a plain str: logic echoing a path Uuid back would hand the encoder a type it refuses
+    return catalogue.balance(call.user_id, str(call.path.user_id))
 
 
-@bp.route("/v1/me/balance", methods=["GET"])
-def v1_balance():
-    user = signed_in(bp.current_request)
-    return private_json(catalogue.balance(user.user_id))
+@endpoint(bp, "GET", "/v1/me/balance", summary="The caller's coins and earnings", tag=TAG, auth=SIGNED_IN,
+          answer=money.Balance, errors=(404,))
+def v1_balance(call: Call):
+    return catalogue.balance(call.user_id)
 
 
-@bp.route("/gifts/history", methods=["GET"])
-def history():
-    request = bp.current_request
-    limit = paging.limit(request, HISTORY_DEFAULT, paging.COMPAT_MAX_LIMIT)
-    user = signed_in(request)
-    return private_json(catalogue.gift_history_list(user.user_id, limit))
+def history_routes(bp: Blueprint, path: str, v1_path: str, name: str, *, summary: str, tag: str,
+                   item: type, page: type, read_list: Callable[[str, int], list],
+                   read_page: Callable[[str, int, Optional[str]], dict]) -> None:
+    """The caller's own history, private: the old route's array and the /v1 cursor pages."""
+    def old(call: Call):
+        return read_list(call.user_id, call.query.limit)
+
+    def v1(call: Call):
+        return read_page(call.user_id, call.query.limit, call.query.cursor)
+
+    old.__name__, v1.__name__ = name, f"v1_{name}"
+    endpoint(bp, "GET", path, summary=summary, tag=tag, auth=SIGNED_IN, query=money.HistoryQuery,
+             answer=List[item])(old)
+    endpoint(bp, "GET", v1_path, summary=summary, tag=tag, auth=SIGNED_IN, query=CursorPage, answer=page)(v1)
 
 
-@bp.route("/v1/gifts/history", methods=["GET"])
-def v1_history():
-    request = bp.current_request
-    limit, cursor = paging.cursor_limit(request), paging.cursor(request)
-    user = signed_in(request)
-    return private_json(catalogue.gift_history(user.user_id, limit, cursor))
+history_routes(bp, "/gifts/history", "/v1/gifts/history", "gift_history", tag=TAG,
+               summary="Gifts sent and received, newest first", item=money.Gift, page=money.GiftPage,
+               read_list=catalogue.gift_history_list, read_page=catalogue.gift_history)
 
 
-@bp.route("/gifts/leaderboard", methods=["GET"])
-def gift_leaderboard():
-    request = bp.current_request
-    board = leaderboard.read(leaderboard.period_param(request.query_params or {}),
-                             paging.limit(request, 50, leaderboard.SIZE))
-    return public_json(request, board["items"], board["cache"])
+@endpoint(bp, "GET", "/gifts/leaderboard", summary="Top creators by coins received", tag=TAG,
+          query=money.LeaderboardQuery, answer=List[money.LeaderboardEntry], cache=BOARD,
+          description=BOARD_NOTE)
+def gift_leaderboard(call: Call):
+    board = leaderboard.read(call.query.period, call.query.limit)
+    return public_json(call.request, board["items"], board["cache"])
 
 
-@bp.route("/v1/gifts/leaderboard", methods=["GET"])
-def v1_gift_leaderboard():
-    request = bp.current_request
-    board = leaderboard.read(leaderboard.period_param(request.query_params or {}),
-                             paging.limit(request, 50, leaderboard.SIZE))
+@endpoint(bp, "GET", "/v1/gifts/leaderboard", summary="Top creators by coins received", tag=TAG,
+          query=money.LeaderboardQuery, answer=money.LeaderboardPage, cache=BOARD)
+def v1_gift_leaderboard(call: Call):
+    board = leaderboard.read(call.query.period, call.query.limit)
     body = {"items": board["items"], "period": board["period"], "next_cursor": None,
             "generated_at": board["generated_at"]}
-    return public_json(request, body, board["cache"])
+    return public_json(call.request, body, board["cache"])

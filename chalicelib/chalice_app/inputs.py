@@ -73,7 +73,8 @@ def _decoded(model: Type[T], values: Mapping[str, Any]) -> T:
     key = (model, tuple(values.items()))
     found = _DECODED.get(key)
     if found is None:
-        found = convert(model, values, strict=False)
+        # A plain dict: msgspec reads other mappings (Chalice's MultiDict) by attribute.
+        found = convert(model, dict(values), strict=False)
         for name, maximum in getattr(model, "__clamp__", {}).items():
             if getattr(found, name) > maximum:
                 setattr(found, name, maximum)
@@ -94,5 +95,9 @@ def query(model: Type[T], params: Optional[Mapping[str, str]]) -> T:
 
 def body(model: Type[T], request: Any, *, max_bytes: int) -> T:
     """The JSON object body (size, depth and storable-text checks of http.json_body), typed
-    strictly: a JSON string is never taken for a number."""
+    strictly: a JSON string is never taken for a number. A model's `__bare_string__` is the
+    400's message for a body that is a JSON string (a client known to post one)."""
+    bare = getattr(model, "__bare_string__", None)
+    if bare and (request.raw_body or b"").lstrip()[:1] == b'"':
+        raise BadRequest(bare)
     return convert(model, json_body(request, max_bytes=max_bytes), strict=True)

@@ -6,64 +6,54 @@ the list route.
 """
 from __future__ import annotations
 
+from typing import List
+
 from chalice import Blueprint
 
-from ..errors import BadRequest
-from ..http import int_param, private_json, query, uuid_param
 from ..notifications import service
-from . import paging
-from .identity import signed_in
+from ..schema import notifications as shape
+from .declare import SIGNED_IN, Call, endpoint
 
 bp = Blueprint(__name__)
-
-COMPAT_MAX_LIMIT = 100
-
-
-def _limit(default: int, maximum: int) -> int:
-    value = int_param(bp.current_request, "limit", default, minimum=1)
-    if value > maximum:
-        raise BadRequest(f"'limit' must be at most {maximum}")
-    return value
+TAG = "notifications"
 
 
-def _unread_only() -> bool:
-    return service.parse_bool(query(bp.current_request).get("unread_only"), "unread_only")
+@endpoint(bp, "GET", "/notifications", tag=TAG, auth=SIGNED_IN, query=shape.NotificationsQuery,
+          summary="My notifications, newest first (the current backend's route; `/notifications/` too)",
+          answer=List[shape.Notification])
+def list_notifications(call: Call):
+    return service.recent(call.user_id, call.query.limit, bool(call.query.unread_only))
 
 
-@bp.route("/notifications", methods=["GET"])
-def list_notifications():
-    principal = signed_in(bp.current_request)
-    limit, unread_only = _limit(20, COMPAT_MAX_LIMIT), _unread_only()
-    return private_json(service.recent(principal.user_id, limit, unread_only))
+@endpoint(bp, "GET", "/notifications/unread-count", tag=TAG, auth=SIGNED_IN,
+          summary="How many of my notifications are unread (one row read)",
+          answer=shape.UnreadCount)
+def unread_count(call: Call):
+    return {"unread_count": service.unread_count(call.user_id)}
 
 
-@bp.route("/notifications/unread-count", methods=["GET"])
-def unread_count():
-    principal = signed_in(bp.current_request)
-    return private_json({"unread_count": service.unread_count(principal.user_id)})
+@endpoint(bp, "POST", "/notifications/{notification_id}/read", tag=TAG, auth=SIGNED_IN,
+          summary="Mark one of my notifications read (idempotent)",
+          params=shape.NotificationIdPath,
+          answer=shape.Message, errors=(404,),
+          description="404 for an unknown id and for another user's notification alike.")
+def mark_read(call: Call):
+    service.mark_read(call.user_id, str(call.path.notification_id))
+    return {"message": "Notification marked as read"}
 
 
-@bp.route("/notifications/{notification_id}/read", methods=["POST"])
-def mark_read(notification_id: str):
-    notification_id = uuid_param(notification_id, "notification_id")
-    principal = signed_in(bp.current_request)
-    service.mark_read(principal.user_id, notification_id)
-    return private_json({"message": "Notification marked as read"})
-
-
-@bp.route("/notifications/read-all", methods=["POST"])
-def read_all():
-    principal = signed_in(bp.current_request)
-    result = service.read_all(principal.user_id)
+@endpoint(bp, "POST", "/notifications/read-all", tag=TAG, auth=SIGNED_IN,
+          summary="Mark all my notifications read (idempotent; in batches)",
+          answer=shape.Message)
+def read_all(call: Call):
+    result = service.read_all(call.user_id)
     message = ("All notifications marked as read" if result["finished"]
                else "Marking all notifications as read; the rest follow within seconds")
-    return private_json({"message": message})
+    return {"message": message}
 
 
-@bp.route("/v1/me/notifications", methods=["GET"])
-def v1_my_notifications():
-    request = bp.current_request
-    principal = signed_in(request)
-    limit, unread_only = _limit(paging.CURSOR_DEFAULT_LIMIT, paging.CURSOR_MAX_LIMIT), _unread_only()
-    page = service.page(principal.user_id, paging.cursor(request), limit, unread_only)
-    return private_json(page.as_json())
+@endpoint(bp, "GET", "/v1/me/notifications", summary="My notifications as cursor pages", tag=TAG,
+          auth=SIGNED_IN, query=shape.NotificationsPage, answer=shape.NotificationPage)
+def v1_my_notifications(call: Call):
+    q = call.query
+    return service.page(call.user_id, q.cursor, q.limit, bool(q.unread_only)).as_json()

@@ -1,7 +1,15 @@
 """Payment routes (issue 14): coin packages, buying coins with PesaPal (M-Pesa) or Stripe
-(cards), the providers' callbacks, and the buyer's payment history. Thin: parse, call
-chalicelib.payments, answer privately (packages are public)."""
+(cards), the providers' callbacks, and the buyer's payment history. Thin: the declarations
+decode (chalicelib/schema/money.py), chalicelib.payments does the work; answers are private
+(packages are public).
+
+The callbacks are WEBHOOK routes with no declared body: Stripe's signature is over the raw
+bytes, and PesaPal's POST carries whatever keys it likes (the string values are read), so
+the declaration does not decode them and their bodies are not documented.
+"""
 from __future__ import annotations
+
+from typing import List
 
 from chalice import Blueprint, Response
 
@@ -10,75 +18,66 @@ from ..config import settings
 from ..errors import DomainError
 from ..gifts import catalogue
 from ..gifts.sending import clean_key
-from ..http import json_body, private_json, public_json, query, uuid_param
+from ..http import json_body
 from ..payments import history as payment_history
 from ..payments import orders, stripe_checkout
-from . import cache_policies, paging
+from ..schema import money
+from ..schema.common import IdPath
 from .error_answers import status_of
-from .identity import signed_in
+from .declare import SIGNED_IN, WEBHOOK, Call, Header, Reply, endpoint
+from .gifts import KEY, KEY_REQUIRED, catalogue_routes, history_routes
 
 bp = Blueprint(__name__)
+TAG = "payments"
+ACK = dict  # the providers' acknowledgement: any JSON object
 
 
-@bp.route("/payments/packages", methods=["GET"])
-def packages():
-    return public_json(bp.current_request, catalogue.packages(), cache_policies.CATALOGUE)
+catalogue_routes(bp, "/payments/packages", "/v1/payments/packages", "packages",
+                 summary="Coin packages", tag=TAG,
+                 item=money.CoinPackage, page=money.CoinPackagePage, read=catalogue.packages)
 
 
-@bp.route("/v1/payments/packages", methods=["GET"])
-def v1_packages():
-    body = {"items": catalogue.packages(), "next_cursor": None}
-    return public_json(bp.current_request, body, cache_policies.CATALOGUE)
+history_routes(bp, "/payments/history", "/v1/payments/history", "payment_history", tag=TAG,
+               summary="The caller's orders, newest first", item=money.PaymentOrder,
+               page=money.PaymentOrderPage,
+               read_list=payment_history.list_for, read_page=payment_history.page_for)
 
 
-@bp.route("/payments/history", methods=["GET"])
-def history():
-    request = bp.current_request
-    limit = paging.limit(request, 50, paging.COMPAT_MAX_LIMIT)
-    user = signed_in(request)
-    return private_json(payment_history.list_for(user.user_id, limit))
+def _purchase(call: Call, required_key: bool):
+    key = clean_key(call.header("Idempotency-Key"), required_key)
+    claims = call.user.claims
+    email = claims.get("email") if isinstance(claims.get("email"), str) else None
+    body = call.body
+    return orders.initiate(call.user_id, str(body.coin_package_id), body.payment_method, key,
+                           body.phone_number, email)
 
 
-@bp.route("/v1/payments/history", methods=["GET"])
-def v1_history():
-    request = bp.current_request
-    limit, cursor = paging.cursor_limit(request), paging.cursor(request)
-    user = signed_in(request)
-    return private_json(payment_history.page_for(user.user_id, limit, cursor))
+@endpoint(bp, "POST", "/payments/purchase/initiate", tag=TAG, auth=SIGNED_IN,
+          summary="Start buying a package (the current frontend's route)",
+          body=money.Purchase, answer=money.PaymentOrder, headers=(KEY,),
+          errors=(404, 409, 502), description="Answers `payment_url`, the provider's page to pay on.")
+def initiate(call: Call):
+    order, _ = _purchase(call, required_key=False)
+    return order
 
 
-def _purchase(required_key: bool):
-    request = bp.current_request
-    user = signed_in(request)
-    package_id, provider, phone = orders.parse_purchase(json_body(request))
-    key = clean_key(request.headers.get("idempotency-key"), required_key)
-    email = user.claims.get("email") if isinstance(user.claims.get("email"), str) else None
-    return orders.initiate(user.user_id, package_id, provider, key, phone, email)
+@endpoint(bp, "POST", "/v1/payments/purchases", summary="Start buying a package", tag=TAG, auth=SIGNED_IN,
+          body=money.Purchase, answer=money.PaymentOrder, status=201, also_ok=(200,),
+          headers=(KEY_REQUIRED,), errors=(404, 409, 502))
+def v1_purchase(call: Call):
+    order, created = _purchase(call, required_key=True)
+    return Reply(order, status=201 if created else 200)
 
 
-@bp.route("/payments/purchase/initiate", methods=["POST"])
-def initiate():
-    order, _ = _purchase(required_key=False)
-    return private_json(order)
+@endpoint(bp, "GET", "/v1/payments/{id}", tag=TAG, auth=SIGNED_IN,
+          summary="One of the caller's orders (re-checked with the provider while pending)",
+          params=IdPath, answer=money.PaymentOrder, errors=(404, 502))
+def v1_payment(call: Call):
+    return orders.mine(call.user_id, str(call.path.id))
 
 
-@bp.route("/v1/payments/purchases", methods=["POST"])
-def v1_purchase():
-    order, created = _purchase(required_key=True)
-    return private_json(order, status=201 if created else 200)
-
-
-@bp.route("/v1/payments/{id}", methods=["GET"])
-def v1_payment(id: str):  # noqa: A002 - the path parameter's name
-    payment_id = uuid_param(id, "id")
-    user = signed_in(bp.current_request)
-    return private_json(orders.mine(user.user_id, payment_id))
-
-
-def _pesapal(params: dict):
-    tracking = params.get("OrderTrackingId")
-    reference = params.get("OrderMerchantReference")
-    kind = params.get("OrderNotificationType") or "IPNCHANGE"
+def _pesapal(tracking, reference, kind):
+    kind = kind or "IPNCHANGE"
     try:
         outcome = orders.pesapal_notified(tracking, reference)
     except DomainError as exc:
@@ -89,28 +88,36 @@ def _pesapal(params: dict):
     if kind == "CALLBACKURL" and back:  # the buyer's browser, back from PesaPal's page
         return Response(body="", status_code=302,
                         headers={"Location": f"{back}?payment={reference}", "Cache-Control": "private, no-store"})
-    return private_json({"orderNotificationType": kind, "orderTrackingId": tracking,
-                         "orderMerchantReference": reference, "status": 200, "result": outcome})
+    return {"orderNotificationType": kind, "orderTrackingId": tracking,
+            "orderMerchantReference": reference, "status": 200, "result": outcome}
 
 
-@bp.route("/v1/webhooks/pesapal", methods=["GET"])
-def pesapal_get():
-    return _pesapal(dict(query(bp.current_request)))
+@endpoint(bp, "GET", "/v1/webhooks/pesapal", summary="PesaPal's IPN (GET) and the browser's return (callback)",
+          tag=TAG, auth=WEBHOOK, query=money.PesapalCallback, answer=ACK, errors=(404, 502),
+          description="Proves nothing by itself: the order's status is read from GetTransactionStatus.")
+def pesapal_get(call: Call):
+    q = call.query
+    return _pesapal(q.OrderTrackingId, q.OrderMerchantReference, q.OrderNotificationType)
 
 
-@bp.route("/v1/webhooks/pesapal", methods=["POST"])
-def pesapal_post():
-    body = json_body(bp.current_request)
-    return _pesapal({k: v for k, v in body.items() if isinstance(v, str)})
+@endpoint(bp, "POST", "/v1/webhooks/pesapal", summary="PesaPal's IPN (POST)", tag=TAG, auth=WEBHOOK,
+          answer=ACK, errors=(400, 404, 502))
+def pesapal_post(call: Call):
+    body = {k: v for k, v in json_body(call.request).items() if isinstance(v, str)}
+    return _pesapal(body.get("OrderTrackingId"), body.get("OrderMerchantReference"),
+                    body.get("OrderNotificationType"))
 
 
-@bp.route("/v1/webhooks/stripe", methods=["POST"], content_types=["application/json"])
-def stripe_webhook():
-    request = bp.current_request
+@endpoint(bp, "POST", "/v1/webhooks/stripe", tag=TAG, auth=WEBHOOK,
+          summary="Stripe's events (Stripe-Signature checked on the raw body)",
+          answer=ACK, errors=(400, 401),
+          headers=(Header("Stripe-Signature", required=True),))
+def stripe_webhook(call: Call):
+    request = call.request
     try:
-        answer = stripe_checkout.handle(request.raw_body or b"", request.headers.get("stripe-signature"))
+        answer = stripe_checkout.handle(request.raw_body or b"", call.header("Stripe-Signature"))
     except DomainError as exc:
         observability.webhook_outcome(f"refused_{status_of(exc)}", source="stripe")
         raise
     observability.webhook_outcome(answer["result"], source="stripe")
-    return private_json(answer)
+    return answer

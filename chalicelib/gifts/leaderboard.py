@@ -11,11 +11,11 @@ import datetime as dt
 import json
 import threading
 import time
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Optional
 
 from .. import db, timestamps
 from ..config import settings
-from ..errors import BadRequest, ServiceUnavailable
+from ..errors import ServiceUnavailable
 from ..http import CachePolicy
 from ..repo import gifts as repo
 from ..trending import store as stores
@@ -27,13 +27,6 @@ EAT = dt.timezone(dt.timedelta(hours=3))
 
 def key_of(period: str) -> str:
     return f"gifts/leaderboard-{period}.json"
-
-
-def period_param(params: Mapping[str, str]) -> str:
-    period = params.get("period", "week")
-    if period not in PERIODS:
-        raise BadRequest("'period' must be 'week' or 'all'")
-    return period
 
 
 def week_start(now: dt.datetime) -> dt.datetime:

@@ -10,14 +10,12 @@ import uuid
 from dataclasses import asdict, dataclass
 from typing import Any, Dict, Optional, Tuple
 
-from .. import db
+from .. import db, rules
 from ..errors import BadRequest, Conflict, NotFound, PaymentRequired
 from ..repo import gifts as repo
 from . import events, ledger, money, shapes
 
-MAX_QUANTITY = 100
 MAX_COINS_PER_GIFT = 1_000_000
-MAX_KEY_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -32,58 +30,12 @@ class GiftRequest:
         return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()
 
 
-def _uuid(body: Dict[str, Any], name: str, required: bool) -> Optional[str]:
-    value = body.get(name)
-    if value is None and not required:
-        return None
-    try:
-        return str(uuid.UUID(value)) if isinstance(value, str) else _bad_uuid(name)
-    except ValueError:
-        return _bad_uuid(name)
-
-
-def _bad_uuid(name: str) -> str:
-    raise BadRequest(f"'{name}' must be a UUID")
-
-
-def parse_request(body: Any) -> GiftRequest:
-    """The JSON body {recipient_id, gift_type_id, amount?, video_id?, live_session_id?}."""
-    if isinstance(body, str):
-        raise BadRequest(
-            "The body must be a JSON object {\"recipient_id\", \"gift_type_id\", \"amount\"};"
-            " a bare string names no gift, so nothing was sent")
-    if not isinstance(body, dict):
-        raise BadRequest("The body must be a JSON object {\"recipient_id\", \"gift_type_id\", \"amount\"}")
-    allowed = {"recipient_id", "gift_type_id", "amount", "quantity", "video_id", "live_session_id"}
-    extra = sorted(set(body) - allowed)
-    if extra:
-        raise BadRequest(f"Unknown field(s): {', '.join(extra)}")
-    quantity = body.get("amount", body.get("quantity", 1))
-    if not isinstance(quantity, int) or isinstance(quantity, bool):
-        raise BadRequest("'amount' must be a whole number of gifts")
-    if not 1 <= quantity <= MAX_QUANTITY:
-        raise BadRequest(f"'amount' must be 1 to {MAX_QUANTITY}")
-    request = GiftRequest(
-        recipient_id=_uuid(body, "recipient_id", True),
-        gift_type_id=_uuid(body, "gift_type_id", True),
-        quantity=quantity,
-        video_id=_uuid(body, "video_id", False),
-        live_session_id=_uuid(body, "live_session_id", False),
-    )
-    if request.video_id and request.live_session_id:
-        raise BadRequest("Give 'video_id' or 'live_session_id', not both")
-    return request
-
-
 def clean_key(value: Optional[str], required: bool) -> Optional[str]:
-    if value is None:
-        if required:
-            raise BadRequest("An 'Idempotency-Key' header is required on this route")
-        return None
-    key = value.strip()
-    if not key or len(key) > MAX_KEY_CHARS:
-        raise BadRequest(f"'Idempotency-Key' must be 1 to {MAX_KEY_CHARS} characters")
-    return key
+    """The Idempotency-Key header under the shared rule (chalicelib/rules.py)."""
+    try:
+        return rules.idempotency_key(value, required=required)
+    except rules.RuleError as error:
+        raise BadRequest(str(error)) from None
 
 
 def _check_target(conn: Any, req: GiftRequest) -> None:

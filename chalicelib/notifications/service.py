@@ -6,26 +6,12 @@ import time
 from typing import Any, Dict, List, Optional
 
 from .. import cursors, db, timestamps
-from ..errors import BadRequest, NotFound
+from ..errors import NotFound
 from ..feed import Page
 from ..repo import notifications as repo
 
 READ_ALL_BATCH = 2_000
 READ_ALL_BUDGET_S = 3.0  # then the materialiser job finishes it
-_TRUE = {"true", "1", "yes", "on"}
-_FALSE = {"false", "0", "no", "off"}
-
-
-def parse_bool(raw: Optional[str], name: str, default: bool = False) -> bool:
-    """true/false (also 1/0, yes/no, on/off, any case), as the old backend's FastAPI took."""
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise BadRequest(f"'{name}' must be true or false")
 
 
 def shape(row: Dict[str, Any]) -> Dict[str, Any]:

@@ -1,19 +1,11 @@
-"""Assemble the OpenAPI 3.1 document and its human-readable page."""
+"""Assemble the OpenAPI 3.1 document (every operation generated from the route declarations)
+and its human-readable page."""
 from __future__ import annotations
 
 import html
 from functools import lru_cache
 
 from ..config import API_VERSION
-from . import notifications
-from .accounts import ACCOUNT_SCHEMAS
-from .operations import OPERATIONS as _CORE_OPERATIONS
-from .operations_money import MONEY_OPERATIONS, PAYMENT_FLOW_OPERATIONS
-from .schemas import SCHEMAS as _CORE_SCHEMAS
-
-OPERATIONS = {**_CORE_OPERATIONS, **notifications.OPERATIONS, **MONEY_OPERATIONS,
-              **PAYMENT_FLOW_OPERATIONS}
-SCHEMAS = {**_CORE_SCHEMAS, **notifications.SCHEMAS, **ACCOUNT_SCHEMAS}
 
 
 @lru_cache(maxsize=1)
@@ -21,9 +13,7 @@ def document() -> dict:
     from ..chalice_app import declare
     from .generate import build
 
-    generated, generated_schemas = build(declare.routes())
-    operations = {**OPERATIONS, **generated}
-    schemas = {**SCHEMAS, **generated_schemas}
+    operations, schemas = build(declare.routes())
     paths: dict = {}
     for (method, path), operation in sorted(operations.items()):
         paths.setdefault(path, {})[method.lower()] = operation

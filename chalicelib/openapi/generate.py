@@ -58,8 +58,13 @@ def _fields(model: type, kind: str, schemas: Dict[str, dict]) -> List[dict]:
     return out
 
 
+def _error_models(route: Any) -> Dict[int, Any]:
+    """`errors` entries are codes, or (code, model) when that answer is not the Error shape."""
+    return {e[0]: e[1] for e in route.errors if isinstance(e, tuple)}
+
+
 def _error_codes(route: Any) -> List[int]:
-    codes = set(route.errors) | {503}
+    codes = {e[0] if isinstance(e, tuple) else e for e in route.errors} | {503}
     if route.auth in ("signed_in", "profile", "optional", "viewer"):
         codes.add(401)
     if route.path_model is not None or route.body is not None or msgspec.structs.fields(route.query):
@@ -79,8 +84,11 @@ def operation(route: Any, schemas: Dict[str, dict], refs: Dict[Any, dict]) -> di
     responses: Dict[str, dict] = {str(code): success for code in (route.status, *route.also_ok)}
     if route.cache is not None:
         responses["304"] = {"description": "Not modified (If-None-Match matched the ETag)"}
+    models = _error_models(route)
     for code in _error_codes(route):
-        responses[str(code)] = {"description": ERRORS[code], "content": _json(refs[Error])}
+        model = models.get(code, Error)
+        responses[str(code)] = {"description": (model.__doc__ if model is not Error and model.__doc__
+                                                else ERRORS[code]), "content": _json(refs[model])}
     op: Dict[str, Any] = {"summary": route.summary, "tags": [route.tag], "operationId": route.name,
                           "responses": responses}
     if route.description:
@@ -108,7 +116,7 @@ def build(routes: List[Any]) -> Tuple[Dict[Tuple[str, str], dict], Dict[str, dic
     """(method, path) -> operation, and the component schemas every operation refers to."""
     types: List[Any] = [Error]
     for route in routes:
-        for tp in (route.path_model, route.query, route.body, route.answer):
+        for tp in (route.path_model, route.query, route.body, route.answer, *_error_models(route).values()):
             if tp is not None and tp not in types:
                 types.append(tp)
     found, schemas = msgspec.json.schema_components(types, schema_hook=schema_hook, ref_template=REF)

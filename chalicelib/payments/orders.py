@@ -17,24 +17,6 @@ from ..repo import payments as repo
 from . import history, pesapal, settle, stripe_checkout
 
 _TRACKING_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
-METHODS = {"pesapal": "pesapal", "mpesa": "pesapal", "m-pesa": "pesapal", "stripe": "stripe", "card": "stripe"}
-
-
-def parse_purchase(body: Dict[str, Any]) -> Tuple[str, str, Optional[str]]:
-    package_id = body.get("coin_package_id")
-    try:
-        package_id = str(uuid.UUID(package_id)) if isinstance(package_id, str) else None
-    except ValueError:
-        package_id = None
-    if package_id is None:
-        raise BadRequest("'coin_package_id' must be a package id (GET /payments/packages)")
-    method = body.get("payment_method", "pesapal")
-    if not isinstance(method, str) or method.lower() not in METHODS:
-        raise BadRequest("'payment_method' must be 'pesapal' (M-Pesa) or 'stripe' (card)")
-    phone = body.get("phone_number")
-    if phone is not None and (not isinstance(phone, str) or len(phone) > 20):
-        raise BadRequest("'phone_number' must be a phone number")
-    return package_id, METHODS[method.lower()], phone
 
 
 def _base_url() -> str:

@@ -21,7 +21,14 @@ class Tag(str):
     """A hashtag to look up: '#Kenya', 'kenya' and '%23kenya' are one tag."""
 
 
+class Flag(int):
+    """A true/false query value: also 1/0, yes/no, on/off, any case (rules.flag), as 1 or 0
+    (bool cannot be subclassed; msgspec's own str -> bool takes only true/false/1/0)."""
+
+
 def dec_hook(tp: Any, obj: Any) -> Any:
+    if tp is Flag:
+        return Flag(rules.flag(obj, "value"))
     if tp is Uuid:
         return Uuid(rules.uuid(obj, "id"))
     if tp is Tag:
@@ -36,6 +43,8 @@ TAG_SCHEMA = {"type": "string", "pattern": r"^#?\w{1,64}$"}
 
 
 def schema_hook(tp: Any) -> Dict[str, Any]:
+    if tp is Flag:
+        return {"type": "boolean", "description": "true/false (also 1/0, yes/no, on/off)."}
     if tp is Uuid:
         return dict(UUID_SCHEMA)
     if tp is Tag:
