@@ -12,7 +12,7 @@ from ..errors import BadRequest
 from ..http import json_body, private_json, public_json, query, uuid_param
 from . import cache_policies as cache
 from .identity import signed_in, signed_in_profile
-from .viewer import client_address
+from .viewer import request_address
 
 bp = Blueprint(__name__)
 
@@ -24,7 +24,7 @@ def _body(request: Any) -> dict:
 
 
 def _address(request: Any) -> Optional[str]:
-    return client_address(request.headers, (request.context or {}).get("identity") or {})
+    return request_address(request)
 
 
 def _answer(answer: service.Answer):
