@@ -1,8 +1,9 @@
 """Video reads: the feed, one video, its comments, a hashtag; old routes and /v1 cursor pages.
 
-Lists do not depend on who asks, so they are public whatever the request carries; a single
-video asked for with a token is answered privately, because its owner may see it before it
-is ready.
+Lists do not depend on who asks, so they are public whatever the request carries. A single
+listed video is the same public answer with or without a token (signed-in readers share the
+cached copy); only the owner's view of a pending or failed video is private. The token can
+change the answer on that URL, so it says `Vary: Authorization`, as the edge keys it.
 """
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ def _video(video_id: str):
     request = bp.current_request
     principal = maybe_signed_in(request)
     view = feed.video_for(uuid_param(video_id, "video_id"), principal.user_id if principal else None)
-    if principal is None and view.public:
-        return public_json(request, view.video, cache.VIDEO)
+    if view.public:
+        return public_json(request, view.video, cache.VIDEO, vary_authorization=True)
     return private_json(view.video)
 
 
