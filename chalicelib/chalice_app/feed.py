@@ -36,7 +36,7 @@ def _video(video_id: str):
 def videos_feed():
     request = bp.current_request
     limit = paging.limit(request, 20, paging.COMPAT_MAX_LIMIT)
-    offset = paging.offset(request)
+    offset = paging.offset(request, "/v1/feed's cursor")
     items = feed.feed_offset(limit, offset)
     return public_json(request, items, cache.for_page(cache.FEED_FIRST_PAGE, offset == 0))
 

@@ -50,7 +50,7 @@ def following_feed():
     request = bp.current_request
     principal = signed_in(request)
     limit = paging.limit(request, 20, paging.COMPAT_MAX_LIMIT)
-    offset = paging.offset(request, paging.FOLLOWING_MAX_OFFSET, "/v1/me/feed's cursor")
+    offset = paging.following_offset(request, limit)
     return private_json(feed.following_offset(principal.user_id, limit, offset))
 
 

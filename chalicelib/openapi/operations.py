@@ -77,9 +77,10 @@ def op(
 
 UUID_SCHEMA = {"type": "string", "format": "uuid"}
 LIMIT_COMPAT = query_param("limit", {"type": "integer", "minimum": 1, "default": 20}, "Values over 100 are clamped.")
-OFFSET = query_param("offset", {"type": "integer", "minimum": 0, "maximum": 1_000_000, "default": 0})
-FOLLOWING_OFFSET = query_param("offset", {"type": "integer", "minimum": 0, "maximum": 10_000, "default": 0},
-                               "Deeper pages: /v1/me/feed's cursor")
+OFFSET = query_param("offset", {"type": "integer", "minimum": 0, "maximum": 1_000, "default": 0},
+                     "Deeper is a 400: page with the /v1 cursor routes.")
+FOLLOWING_OFFSET = query_param("offset", {"type": "integer", "minimum": 0, "maximum": 99, "default": 0},
+                               "`limit` + `offset` at most 100 (a 400 beyond); deeper pages: /v1/me/feed's cursor")
 LIMIT_CURSOR = query_param("limit", {"type": "integer", "minimum": 1, "default": 20}, "Values over 50 are clamped.")
 CURSOR = query_param("cursor", {"type": "string"}, "`next_cursor` of the previous page; absent for the first.")
 IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
