@@ -219,10 +219,13 @@ def test_chalice_package_for_prod_passes_cfn_lint(tmp_path):
     assert (api["MemorySize"], api["Timeout"]) == (wanted["lambda_memory_size"], wanted["lambda_timeout"])
     assert api["Tracing"] == "Active"
     assert not {"DATABASE_URL", "JWT_SECRET", "CLOUDINARY_URL"} & set(api["Environment"]["Variables"])
-    policy = json.loads((ROOT / ".chalice" / "policy-prod.json").read_text())
+    # One role per function, each with its own policy file (tests/test_iam_policy.py).
     roles = [r for r in resources.values() if r["Type"] == "AWS::IAM::Role"]
-    assert roles and all(
-        [p["PolicyDocument"] for p in r["Properties"]["Policies"]] == [policy] for r in roles)
+    wanted_docs = sorted(json.dumps(json.loads((ROOT / ".chalice" / f["iam_policy_file"]).read_text()),
+                                    sort_keys=True) for f in PROD["lambda_functions"].values())
+    docs = sorted(json.dumps(p["PolicyDocument"], sort_keys=True)
+                  for r in roles for p in r["Properties"]["Policies"])
+    assert len(roles) == len(PROD["lambda_functions"]) and docs == wanted_docs
     print(f"\n[package prod] sam.json: {len(resources)} resources, cfn-lint clean")
 
 
