@@ -229,14 +229,18 @@ OPERATIONS: Dict[Tuple[str, str], dict] = {
     ("POST", "/v1/videos/{id}/views"): op(
         "Report a view (counted once per viewer per video per hour)", "engagement",
         {"type": "object", "required": ["counted"], "properties": {"counted": {"type": "boolean"}}},
-        auth="optional", params=[video_id("id"), VIEWER_KEY], errors=(404,),
-        body={"type": "object", "properties": {"watch_ms": {"type": ["integer", "null"], "minimum": 0}}},
+        auth="optional", params=[video_id("id"), VIEWER_KEY], errors=(404, 429),
+        body={"type": "object", "required": ["watch_ms"],
+              "properties": {"watch_ms": {"type": "integer", "minimum": 0, "maximum": 86_400_000}}},
+        description="Counted when `watch_ms` reaches the minimum watch (3 s). 429 past the limits "
+                    "per viewer key and client address (anonymous) or per user.",
     ),
     ("POST", "/v1/videos/{id}/shares"): op(
         "Report a share", "engagement", ref("ShareState"), status=201, also_ok=(200,),
-        auth="optional", params=[video_id("id"), VIEWER_KEY], errors=(404,),
+        auth="optional", params=[video_id("id"), VIEWER_KEY], errors=(404, 429),
         body={"type": "object", "required": ["channel"], "properties": {"channel": {"type": "string"}}},
-        description="201 when counted; 200 when the same viewer already shared there this hour.",
+        description="201 when counted; 200 when the same viewer already shared there this hour; "
+                    "429 past the limits per viewer key and client address, or per user.",
     ),
     ("PUT", "/v1/users/{id}/follow"): op("Follow a user (idempotent)", "people", ref("FollowState"),
                                          auth="required", params=[user_id("id")], errors=(404, 429)),
