@@ -43,14 +43,14 @@ def videos_feed():
 
 @bp.route("/videos/{video_id}", methods=["GET"])
 def video_detail(video_id):
-    """The old backend counted a view on every open of this route; so does this one (once per
-    viewer per hour, engagement.views). A count needs the request to reach us, so this route
+    """The old backend counted a view on every open of this route; this one counts a signed-in
+    viewer's open (once per hour, engagement.views). A count needs the request to reach us, so this route
     answers privately and is never served from the CDN; the /v1 route is cached instead and
     its frontend reports views with POST /v1/videos/{id}/views."""
     request = bp.current_request
     viewer = viewer_of(request)
     view = feed.video_for(uuid_param(video_id, "video_id"), viewer.user_id)
-    if view.public:
+    if view.public and viewer.user_id:  # an anonymous open no longer counts (issue 15)
         views.count_view(view.video["id"], viewer)
     return private_json(view.video, headers=issued_key_headers(viewer))
 
