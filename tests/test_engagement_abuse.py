@@ -145,3 +145,33 @@ def test_a_key_issued_before_the_sub_key_keeps_its_viewer_and_is_re_signed(clien
     again = _post(client, f"/v1/videos/{video['id']}/views", {"watch_ms": 5000}, **{"X-Viewer-Key": new_key})
     assert body(again) == {"counted": False}  # the same viewer: not a second view
     assert sql("SELECT viewer_key FROM video_views")[0]["viewer_key"] == "k:" + token
+
+
+def test_the_window_reads_signed_in_events_through_the_partial_indexes(sql, database_url):
+    """Migration 0022's indexes carry the sources' predicate: the planner can answer the
+    views and shares of the window from them alone (seq scans off: the test tables are tiny)."""
+    import datetime as dt
+    import json as _json
+
+    import psycopg
+
+    from chalicelib.repo import trending as ranking
+
+    now = dt.datetime.now(dt.timezone.utc)
+    since = now - dt.timedelta(hours=ranking.WINDOW_HOURS)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("SET enable_seqscan = off")
+        plan = conn.execute("EXPLAIN (FORMAT JSON) " + ranking.rank_sql(), {
+            "now": now, "since": since, "now_utc": now.replace(tzinfo=None),
+            "since_utc": since.replace(tzinfo=None), "half_life_h": 6.0, "gravity": 0.5,
+            "global_size": 1, "hashtag_size": 1, "hashtag_lists": 1}).fetchone()[0]
+    indexes = set()
+
+    def walk(node):  # index scans name the index; a bitmap scan's child does
+        if node.get("Index Name", "").startswith(("video_views", "video_shares")):
+            indexes.add(node["Index Name"])
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk((plan if isinstance(plan, list) else _json.loads(plan))[0]["Plan"])
+    assert indexes == {"video_views_signed_in_created_at", "video_shares_signed_in_created_at"}
