@@ -6,7 +6,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 from .errors import ServiceUnavailable
 
@@ -25,15 +25,19 @@ DEFAULT_RATE_LIMITS = "comment=20/60,like=120/60,follow=60/60,upload=10/3600"
 DEFAULT_AUTH_RATE_LIMITS = (
     "signup=10/3600,mail_address=20/3600,mail_account=5/3600,token_try=30/3600,2fa_challenge=10/3600"
 )
+# Views and shares (issue 15): per client address, per anonymous viewer key, per user.
+DEFAULT_VIEWER_RATE_LIMITS = "event_address=600/3600,event_key=120/3600,event_user=600/3600"
 
 # Secrets never sit in .chalice/config.json. A stage either sets the value itself (dev, tests)
 # or names an SSM Parameter Store SecureString in `<NAME>_SSM_PARAMETER` (prod); the value is
 # then fetched on first use through Powertools Parameters and cached in this execution
 # environment for SECRET_MAX_AGE_S (a rotated secret is picked up within that time).
 # CURSOR_SECRET and VIEWER_KEY_SECRET are optional: unset, keys are derived from JWT_SECRET.
+# ORIGIN_SECRET is "current[,previous]": the value CloudFront adds to every origin request
+# (chalice_app/origin.py), with the one it replaces while a rotation rolls out.
 SECRET_NAMES = ("DATABASE_URL", "JWT_SECRET", "CLOUDINARY_URL", "CURSOR_SECRET", "VIEWER_KEY_SECRET",
                 "PESAPAL_CONSUMER_KEY", "PESAPAL_CONSUMER_SECRET", "STRIPE_SECRET_KEY",
-                "STRIPE_WEBHOOK_SECRET")
+                "STRIPE_WEBHOOK_SECRET", "ORIGIN_SECRET")
 SECRET_PARAMETER_SUFFIX = "_SSM_PARAMETER"
 SECRET_MAX_AGE_S = 300
 
@@ -103,6 +107,13 @@ class Settings:
     payment_recheck_after_s: int
     payment_give_up_after_s: int
     leaderboard_rate_minutes: int
+    # Hardening (issue 15): whether requests must carry CloudFront's origin secret (on unless
+    # the stage is dev), the limits on anonymous views and shares per address and viewer key,
+    # and the upload limits signed into the Cloudinary parameters and checked on arrival.
+    origin_check: bool
+    viewer_rate_limits: str
+    upload_max_bytes: int
+    upload_max_duration_s: int
     # Values given directly, and parameter names to fetch; kept out of repr (logs).
     secret_values: Dict[str, Optional[str]] = field(default_factory=dict, repr=False)
     secret_parameters: Dict[str, Optional[str]] = field(default_factory=dict, repr=False)
@@ -134,8 +145,15 @@ class Settings:
 
     @property
     def viewer_key_secret(self) -> Optional[str]:
-        """Signs anonymous viewer keys; unset, the JWT secret."""
-        return self.secret("VIEWER_KEY_SECRET") or self.jwt_secret
+        """Signs anonymous viewer keys; unset, a key derived from the JWT secret
+        (engagement/viewer.py)."""
+        return self.secret("VIEWER_KEY_SECRET")
+
+    @property
+    def origin_secrets(self) -> Tuple[str, ...]:
+        """The origin secrets accepted now: current first, then the one being rotated out."""
+        raw = self.secret("ORIGIN_SECRET") or ""
+        return tuple(v.strip() for v in raw.split(",") if v.strip())
 
 
 def _frontend_url() -> str:
@@ -202,6 +220,10 @@ def settings() -> Settings:
         payment_recheck_after_s=_int("PAYMENT_RECHECK_AFTER_S", 120),
         payment_give_up_after_s=_int("PAYMENT_GIVE_UP_AFTER_S", 3 * 86400),
         leaderboard_rate_minutes=max(1, _int("LEADERBOARD_RATE_MINUTES", 5)),
+        origin_check=_env("ORIGIN_CHECK", "off" if _env("STAGE", "dev") == "dev" else "on") == "on",
+        viewer_rate_limits=_env("VIEWER_RATE_LIMITS", DEFAULT_VIEWER_RATE_LIMITS),
+        upload_max_bytes=_int("UPLOAD_MAX_BYTES", 200 * 1024 * 1024),
+        upload_max_duration_s=_int("UPLOAD_MAX_DURATION_S", 180),
         secret_values={name: _env(name) for name in SECRET_NAMES},
         secret_parameters={name: _env(name + SECRET_PARAMETER_SUFFIX) for name in SECRET_NAMES},
     )

@@ -81,8 +81,11 @@ def cached_text(
     etag: Optional[str] = None,
     status: int = 200,
     headers: Optional[Dict[str, str]] = None,
+    vary_authorization: bool = False,
 ) -> Response:
-    """Answer pre-serialised JSON `text`: cacheable when `cache` is given, else private."""
+    """Answer pre-serialised JSON `text`: cacheable when `cache` is given, else private.
+    `vary_authorization`: the route reads the token (another caller may get another answer
+    on this URL), so caches must key on it as the edge does."""
     out = {"Content-Type": "application/json"}
     if headers:
         out.update(headers)
@@ -92,16 +95,17 @@ def cached_text(
     tag = etag or etag_of(text)
     out["Cache-Control"] = cache.header
     out["ETag"] = tag
-    out["Vary"] = "Accept-Encoding"
+    out["Vary"] = "Accept-Encoding, Authorization" if vary_authorization else "Accept-Encoding"
     if status == 200 and if_none_match_hits(request.headers, tag):
         del out["Content-Type"]
         return Response(body="", status_code=304, headers=out)
     return Response(body=text, status_code=status, headers=out)
 
 
-def public_json(request: Any, body: Any, cache: CachePolicy, status: int = 200) -> Response:
-    """An anonymous read: CDN-cacheable, with a strong ETag and 304 on a match."""
-    return cached_text(request, dumps(body), cache, status=status)
+def public_json(request: Any, body: Any, cache: CachePolicy, status: int = 200,
+                vary_authorization: bool = False) -> Response:
+    """A read the same for everyone: CDN-cacheable, with a strong ETag and 304 on a match."""
+    return cached_text(request, dumps(body), cache, status=status, vary_authorization=vary_authorization)
 
 
 def private_json(body: Any, status: int = 200, headers: Optional[Dict[str, str]] = None) -> Response:

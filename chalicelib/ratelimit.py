@@ -10,6 +10,7 @@ enough against a script hammering one account.
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict
@@ -20,6 +21,9 @@ from .repo import rate_limits
 
 # Windows older than this are pruned; longer than any configured window.
 KEEP_S = 2 * 86400
+# Limits on something other than a user (an address, a viewer key) are kept under a uuid
+# derived from the subject, in the same table.
+_SUBJECTS = uuid.UUID("6f1d1a52-4b8e-4c43-9a55-2f3ad1b0c0de")
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,20 @@ def check(conn: Any, user_id: str, action: str) -> None:
             f"Too many {action} requests: at most {limit.hits} per {limit.window_s} s",
             retry_after_s=max(1, math.ceil(left_s)),
         )
+
+
+def subject_id(subject: str) -> str:
+    return str(uuid.uuid5(_SUBJECTS, subject))
+
+
+def check_subject(conn: Any, spec: str, action: str, subject: str, what: str) -> None:
+    """`check` for a subject that is not a user, with the limits of `spec` (same syntax)."""
+    limit = parse(spec).get(action)
+    if limit is None:
+        return
+    hits, left_s = rate_limits.hit(conn, subject_id(subject), action, limit.window_s)
+    if hits > limit.hits:
+        raise TooManyRequests(f"Too many {what}; try again later", retry_after_s=max(1, math.ceil(left_s)))
 
 
 def prune(conn: Any) -> int:

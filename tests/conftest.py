@@ -28,6 +28,11 @@ BASE_ENV = {
     # bcrypt at its cheapest for speed; the tests of real costs set their own (12 for the
     # old backend's hashes, which carry their cost).
     "BCRYPT_ROUNDS": "4",
+    # Not refused without CloudFront's origin header, but recognised with it (the tests that
+    # play a viewer behind CloudFront send it: tests/support/accounts.py; test_origin.py turns
+    # the check on).
+    "ORIGIN_CHECK": "off",
+    "ORIGIN_SECRET": "test-origin-secret",
 }
 for _name in ("JWT_JWKS_URL", "JWT_AUDIENCE", "TRENDING_BUCKET", "DATABASE_URL", "MAIL_FROM"):
     os.environ.pop(_name, None)

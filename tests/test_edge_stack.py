@@ -57,6 +57,22 @@ def _behaviours(distribution) -> dict:
     return out
 
 
+def is_shared(template, behaviour) -> bool:
+    """A cached API behaviour whose key (and so what CloudFront forwards) has no
+    Authorization: one entry for every reader."""
+    ref = behaviour["CachePolicyId"]
+    if "Ref" not in ref or behaviour["TargetOriginId"] != "api":
+        return False
+    config = template["Resources"][ref["Ref"]]["Properties"]["CachePolicyConfig"]
+    return not config["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"].get("Headers")
+
+
+def strips_authorization_on_reads(behaviour) -> bool:
+    return any(a["EventType"] == "viewer-request"
+               and a["FunctionARN"]["Fn::GetAtt"][0] == "StripAuthorizationOnReads"
+               for a in behaviour.get("FunctionAssociations", []))
+
+
 def _readme_table() -> dict:
     text = (ROOT / "README.md").read_text()
     block = text.split("<!-- edge-behaviours:start -->")[1].split("<!-- edge-behaviours:end -->")[0]
@@ -106,7 +122,7 @@ def test_authorization_never_reaches_a_shared_cached_answer(template, distributi
         params = config["ParametersInCacheKeyAndForwardedToOrigin"]
         assert config["MinTTL"] == 0, path  # the origin's no-store / private are honoured
         headers = params["HeadersConfig"].get("Headers", [])
-        if ref == {"Ref": "ApiSharedCachePolicy"}:
+        if is_shared(template, behaviour):
             # Read-only public lists: one entry for all; their routes read no identity
             # (test_every_route_of_the_app_is_served_by_a_behaviour_that_fits_it).
             assert headers == [] and config["DefaultTTL"] == 0, path
@@ -127,7 +143,9 @@ def test_writes_get_what_they_need_forwarded(template, distribution):
     assert {"idempotency-key", "x-cld-signature", "x-cld-timestamp", "content-type"} <= forwarded
     assert "host" not in forwarded  # API Gateway routes by its own host name
     assert "authorization" not in forwarded  # CloudFront refuses it here: it is in the key
-    assert orp["QueryStringsConfig"]["QueryStringBehavior"] == "all"
+    # Only the cache policy's allow-list reaches the API: a parameter outside the key could
+    # change an answer shared by everyone (tests/test_edge_cache_keys.py).
+    assert orp["QueryStringsConfig"]["QueryStringBehavior"] == "none"
     all_viewer = _managed(template, "OriginRequestPolicy", "AllViewerExceptHostHeader")
     for path, behaviour in _behaviours(distribution).items():
         if "Fn::FindInMap" in behaviour["CachePolicyId"]:  # caching disabled: forward all
@@ -201,14 +219,14 @@ def test_chalice_package_for_prod_passes_cfn_lint(tmp_path):
     assert (api["MemorySize"], api["Timeout"]) == (wanted["lambda_memory_size"], wanted["lambda_timeout"])
     assert api["Tracing"] == "Active"
     assert not {"DATABASE_URL", "JWT_SECRET", "CLOUDINARY_URL"} & set(api["Environment"]["Variables"])
-    policy = json.loads((ROOT / ".chalice" / "policy-prod.json").read_text())
+    # One role per function, each with its own policy file (tests/test_iam_policy.py).
     roles = [r for r in resources.values() if r["Type"] == "AWS::IAM::Role"]
-    assert roles and all(
-        [p["PolicyDocument"] for p in r["Properties"]["Policies"]] == [policy] for r in roles)
+    wanted_docs = sorted(json.dumps(json.loads((ROOT / ".chalice" / f["iam_policy_file"]).read_text()),
+                                    sort_keys=True) for f in PROD["lambda_functions"].values())
+    docs = sorted(json.dumps(p["PolicyDocument"], sort_keys=True)
+                  for r in roles for p in r["Properties"]["Policies"])
+    assert len(roles) == len(PROD["lambda_functions"]) and docs == wanted_docs
     print(f"\n[package prod] sam.json: {len(resources)} resources, cfn-lint clean")
-
-
-IDENTITY_READERS = ("signed_in(", "maybe_signed_in(", "viewer_of(", "authorization")
 
 
 def _serving_behaviour(distribution, path: str) -> dict:
@@ -221,11 +239,13 @@ def _serving_behaviour(distribution, path: str) -> dict:
     return distribution["DefaultCacheBehavior"]
 
 
-def test_every_route_of_the_app_is_served_by_a_behaviour_that_fits_it(distribution, chalice_app):
+def test_every_route_of_the_app_is_served_by_a_behaviour_that_fits_it(template, distribution, chalice_app):
     """Each route's methods are allowed where CloudFront sends it; a route behind a shared
-    (Authorization-free) cache entry never reads who is calling; nothing lands on S3."""
-    import inspect
+    (Authorization-free) cache entry never reads who is calling, nor does a read whose
+    Authorization the edge strips (its declaration says auth=anonymous); nothing lands on S3."""
+    from chalicelib.chalice_app import declare
 
+    auth = {(r.method, r.path): r.auth for r in declare.routes()}
     checked = 0
     for template_path, entries in chalice_app.routes.items():
         sample = re.sub(r"\{[^}]+\}", "abc123", template_path)
@@ -233,10 +253,12 @@ def test_every_route_of_the_app_is_served_by_a_behaviour_that_fits_it(distributi
         assert behaviour["TargetOriginId"] == "api", template_path
         methods = {m for m in entries if m != "OPTIONS"}
         assert methods <= set(behaviour["AllowedMethods"]), (template_path, behaviour.get("PathPattern"))
-        if behaviour["CachePolicyId"] == {"Ref": "ApiSharedCachePolicy"}:
+        stripped = {"GET", "HEAD"} & methods if strips_authorization_on_reads(behaviour) else set()
+        for method in stripped:
+            assert auth[(method, template_path)] == declare.ANONYMOUS, template_path
+        if is_shared(template, behaviour):
             for method in methods:
-                source = inspect.getsource(entries[method].view_function).lower()
-                assert not any(reader in source for reader in IDENTITY_READERS), template_path
+                assert auth[(method, template_path)] in (declare.ANONYMOUS, declare.WEBHOOK), template_path
             checked += 1
     assert checked >= 8  # the public lists really are behind the shared behaviours
 

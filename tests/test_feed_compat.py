@@ -173,14 +173,20 @@ def test_following_feed_offset_is_capped_at_ten_thousand(client, make_user, sql)
     follow(sql, me["id"], star["id"])
     theirs = insert_videos(sql, star["id"], 3)
     headers = auth_headers(me["id"])
+    # Issue 15: limit + offset at most 100, what the largest page 1 reads per followed user.
     response = client.http.get("/social/feed/following?offset=1000000", headers=headers)
     assert response.status_code == 400
     detail = json.loads(response.body)["detail"]
-    assert "10000" in detail and "/v1/me/feed" in detail
-    assert client.http.get("/social/feed/following?offset=10001", headers=headers).status_code == 400
-    at_cap = client.http.get("/social/feed/following?offset=10000", headers=headers)
+    assert "100" in detail and "/v1/me/feed" in detail
+    assert client.http.get("/social/feed/following?limit=20&offset=81", headers=headers).status_code == 400
+    at_cap = client.http.get("/social/feed/following?limit=20&offset=80", headers=headers)
     assert at_cap.status_code == 200 and json.loads(at_cap.body) == []
     assert ids(json.loads(client.http.get("/social/feed/following?offset=2", headers=headers).body)) \
         == newest_first(theirs)[2:]
-    # The global feed keeps its own, larger cap.
-    assert client.http.get("/videos/feed?offset=10001").status_code == 200
+    # The global feed and the people lists: at most 1,000 skipped entries.
+    assert client.http.get("/videos/feed?offset=1000").status_code == 200
+    deep = client.http.get("/videos/feed?offset=1001")
+    assert deep.status_code == 400 and "/v1/feed" in json.loads(deep.body)["detail"]
+    for path in (f"/social/followers/{star['id']}", f"/social/following/{me['id']}"):
+        assert client.http.get(path + "?offset=1000").status_code == 200
+        assert client.http.get(path + "?offset=1001").status_code == 400

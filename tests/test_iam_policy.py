@@ -1,156 +1,182 @@
-"""Least privilege: .chalice/policy-prod.json allows every AWS call the shipped code makes, on
-its own resources, and nothing else (tests/support/aws_calls.py finds the calls)."""
+"""Least privilege, per function (issue 15, item 12): each Lambda function has its own role
+and policy file (.chalice/policy-prod-<function>.json, `autogen_policy: false`), allowing the
+AWS calls the code that function reaches makes (tests/support/function_reach.py, calls found
+by tests/support/aws_calls.py), on its own resources, and nothing else. The API cannot write
+the public trending or leaderboard objects; each job touches only its own."""
 from __future__ import annotations
 
+import ast
 import json
+from functools import lru_cache
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pytest
 
 from chalicelib import config
-from tests.support.aws_calls import calls_in_source, calls_in_tree
+from tests.support.aws_calls import calls_in_source
+from tests.support.function_reach import api_reach, handler_reach, secrets_read
 
 ROOT = Path(__file__).resolve().parent.parent
 CHALICE = json.loads((ROOT / ".chalice" / "config.json").read_text())
 PROD = CHALICE["stages"]["prod"]
 ENV = PROD["environment_variables"]
-POLICY = json.loads((ROOT / ".chalice" / PROD["iam_policy_file"]).read_text())
-
+FUNCTIONS = PROD["lambda_functions"]
+POLICIES = {name: json.loads((ROOT / ".chalice" / f["iam_policy_file"]).read_text())
+            for name, f in FUNCTIONS.items()}
 BUCKET, PREFIX = ENV["TRENDING_BUCKET"], ENV["TRENDING_PREFIX"]
-PARAMETERS = [ENV[n + config.SECRET_PARAMETER_SUFFIX] for n in config.SECRET_NAMES
-              if n + config.SECRET_PARAMETER_SUFFIX in ENV]
-ACCOUNT_REGION = "eu-west-1:123456789012"
-
-# What the Lambda runtime itself needs, whatever the code calls: its logs and its traces.
+CONFIGURED = {n: ENV[n + config.SECRET_PARAMETER_SUFFIX] for n in config.SECRET_NAMES
+              if n + config.SECRET_PARAMETER_SUFFIX in ENV}
+REGION = "eu-west-1:123456789012"
 RUNTIME = {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
            "xray:PutTraceSegments", "xray:PutTelemetryRecords"}
-# What a call needs besides its own action. S3 answers a read of a missing key with 403
-# AccessDenied unless the caller may list the bucket; the trending store reads 404 as "not
-# written yet" (a fresh deployment) and anything else as "store unreachable".
-IMPLIED = {"s3:GetObject": {"s3:ListBucket"}}
-# X-Ray has no resource-level permissions: its actions are the only ones allowed on "*".
+IMPLIED = {"s3:GetObject": {"s3:ListBucket"}}  # a missing key is 404, not 403
 RESOURCE_STAR_OK = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+# The objects each function reads and writes in the trending bucket.
+TRENDING = [f"{PREFIX}index.json", f"{PREFIX}global.json", f"{PREFIX}hashtags/kenya.json"]
+LEADERBOARD = [f"{PREFIX}gifts/leaderboard-week.json", f"{PREFIX}gifts/leaderboard-all.json"]
+OBJECTS = {
+    "api_handler": {"s3:GetObject": TRENDING + LEADERBOARD},
+    "trending_refresh": {"s3:GetObject": TRENDING, "s3:PutObject": TRENDING},
+    "gifts_leaderboard": {"s3:GetObject": LEADERBOARD, "s3:PutObject": LEADERBOARD},
+}
+# Calls into the store that write: the API reaches the store module (its reads), never these.
+STORE_WRITERS = {("writer", "refresh"), ("leaderboard", "refresh")}
 
 
 def _list(value):
     return value if isinstance(value, list) else [value]
 
 
-def allowed(action: str, resource: str) -> bool:
-    for st in POLICY["Statement"]:
-        if st["Effect"] != "Allow":
-            continue
-        if action in _list(st["Action"]) and any(
-            fnmatchcase(resource, pattern) for pattern in _list(st["Resource"])
-        ):
-            return True
+def allowed(policy: dict, action: str, resource: str) -> bool:
+    return any(st["Effect"] == "Allow" and action in _list(st["Action"])
+               and any(fnmatchcase(resource, p) for p in _list(st["Resource"]))
+               for st in policy["Statement"])
+
+
+@lru_cache(maxsize=None)
+def _reach(name: str) -> frozenset:
+    if name == "api_handler":
+        return frozenset(api_reach())
+    from app import app
+
+    [source] = [s for s in app.event_sources if s.name == name]
+    module, function = source.handler_string.rsplit(".", 1)
+    return frozenset(handler_reach(module, function))
+
+
+def _calls_store_writer(files) -> bool:
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)
+                    and (node.func.value.id, node.func.attr) in STORE_WRITERS):
+                return True
     return False
 
 
-def resources_for(action: str) -> list:
-    """Example ARNs the code touches with `action` (what the policy must allow)."""
-    service, _ = action.split(":")
-    if service == "s3":
-        if action == "s3:ListBucket":
-            return [f"arn:aws:s3:::{BUCKET}"]
-        return [f"arn:aws:s3:::{BUCKET}/{PREFIX}index.json",
-                f"arn:aws:s3:::{BUCKET}/{PREFIX}hashtags/kenya.json"]
-    if service == "ssm":
-        return [f"arn:aws:ssm:{ACCOUNT_REGION}:parameter{p}" for p in PARAMETERS]
-    if service == "logs":
-        group = f"arn:aws:logs:{ACCOUNT_REGION}:log-group:/aws/lambda/trendke-api-prod"
-        return [group] if action == "logs:CreateLogGroup" else [group + ":log-stream:2026/11/29/x"]
-    if service == "xray":
-        return ["*"]
-    if service == "ses":  # SES authorises a send on the sender's identity (its domain)
-        domain = ENV["MAIL_FROM"].rsplit("@", 1)[1].rstrip(">")
-        return [f"arn:aws:ses:{ACCOUNT_REGION}:identity/{domain}"]
-    pytest.fail(f"{action}: no resource model for this service yet; add it here and to the policy")
+@lru_cache(maxsize=None)
+def _actions(name: str) -> frozenset:
+    files = _reach(name)
+    actions = {c.action for f in files for c in calls_in_source(f.read_text(), str(f))}
+    if not _calls_store_writer(files):
+        actions.discard("s3:PutObject")
+    return frozenset(actions)
 
 
-def code_calls() -> set:
-    """Every IAM action the shipped code (app.py and chalicelib/) needs."""
-    shipped = calls_in_tree(ROOT / "chalicelib")
-    shipped += calls_in_source((ROOT / "app.py").read_text(), "app.py")
-    actions = {call.action for call in shipped}
-    return actions.union(*(IMPLIED.get(a, set()) for a in actions))
+def needed(name: str) -> dict:
+    """{action: example resources} the function's code needs."""
+    files = _reach(name)
+    actions = set(_actions(name))
+    actions |= set().union(*(IMPLIED.get(a, set()) for a in actions))
+    out = {}
+    for action in actions | RUNTIME:
+        service = action.split(":")[0]
+        if action in ("s3:GetObject", "s3:PutObject"):
+            out[action] = [f"arn:aws:s3:::{BUCKET}/{k}" for k in OBJECTS[name][action]]
+        elif action == "s3:ListBucket":
+            out[action] = [f"arn:aws:s3:::{BUCKET}"]
+        elif service == "ssm":
+            out[action] = [f"arn:aws:ssm:{REGION}:parameter{CONFIGURED[n]}"
+                           for n in sorted(secrets_read(files)) if n in CONFIGURED]
+        elif service == "logs":
+            group = f"arn:aws:logs:{REGION}:log-group:/aws/lambda/trendke-api-prod-{name}"
+            out[action] = [group] if action == "logs:CreateLogGroup" else [group + ":log-stream:2026/12/02/x"]
+        elif service == "xray":
+            out[action] = ["*"]
+        elif service == "ses":
+            out[action] = [f"arn:aws:ses:{REGION}:identity/" + ENV["MAIL_FROM"].rsplit("@", 1)[1].rstrip(">")]
+        else:
+            pytest.fail(f"{name} {action}: no resource model for this service yet")
+    return out
 
 
-def test_the_scanner_finds_boto3_and_powertools_calls():
-    """Proves the scan on code shaped like the trending store's (nothing here is real)."""
-    source = '''
-import boto3
-from aws_lambda_powertools.utilities.parameters import get_parameter
-
-def _s3():
-    return boto3.client("s3")
-
-def write(key, body):
-    _s3().put_object(Bucket="b", Key=key, Body=body)
-
-def read(key, etag):
-    s3 = _s3()
-    s3.head_object(Bucket="b", Key=key)
-    return s3.get_object(Bucket="b", Key=key, IfNoneMatch=etag)
-
-def listing():
-    return boto3.client(service_name="s3").get_paginator("list_objects_v2")
-
-def secret():
-    return get_parameter("/x", decrypt=True)
-'''
-    actions = sorted({c.action for c in calls_in_source(source)})
-    assert actions == ["s3:GetObject", "s3:PutObject", "ssm:GetParameter"]
-    resource = "import boto3\nboto3.resource('s3').Object('b', 'k').put(Body=b'')\n"
-    assert [c.action for c in calls_in_source(resource)] == ["s3:PutObject"]
-
-
-def test_the_code_as_it_is_calls_ssm_and_the_trending_store():
-    assert {"ssm:GetParameter", "s3:GetObject", "s3:PutObject"} <= code_calls()
-
-
-def test_every_aws_call_of_the_code_is_allowed_on_its_resources():
-    needed = code_calls() | RUNTIME
-    missing = [(a, r) for a in sorted(needed) for r in resources_for(a) if not allowed(a, r)]
-    assert missing == [], f"policy-prod.json lacks {missing}"
-
-
-def test_the_policy_grants_nothing_the_code_does_not_need():
-    granted = {a for st in POLICY["Statement"] for a in _list(st["Action"])}
-    assert granted - (code_calls() | RUNTIME) == set()
-
-
-def test_no_wildcard_actions_and_scoped_resources():
-    for st in POLICY["Statement"]:
-        assert set(st) <= {"Sid", "Effect", "Action", "Resource", "Condition"}, st  # no Not*
-        assert st["Effect"] == "Allow"
+def _granted(policy: dict) -> dict:
+    out: dict = {}
+    for st in policy["Statement"]:
         for action in _list(st["Action"]):
-            assert "*" not in action and "?" not in action, action
+            out.setdefault(action, []).extend(_list(st["Resource"]))
+    return out
+
+
+def test_every_function_has_its_own_policy_file():
+    from app import app
+
+    assert set(FUNCTIONS) == {"api_handler"} | {s.name for s in app.event_sources}
+    assert PROD["autogen_policy"] is False and "iam_policy_file" not in PROD
+    files = [f["iam_policy_file"] for f in FUNCTIONS.values()]
+    assert len(set(files)) == len(files)
+    assert CHALICE["app_name"] == "trendke-api"  # the log groups named in the policies
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_each_function_may_make_the_calls_its_code_makes(name):
+    missing = [(a, r) for a, rs in needed(name).items() for r in rs if not allowed(POLICIES[name], a, r)]
+    assert missing == [], f"{FUNCTIONS[name]['iam_policy_file']} lacks {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_each_function_is_granted_nothing_more(name):
+    wanted, granted = needed(name), _granted(POLICIES[name])
+    assert set(granted) == set(wanted), name
+    for action, patterns in granted.items():
+        for pattern in patterns:  # every granted resource is one some call needs
+            assert any(fnmatchcase(r, pattern) for r in wanted[action]), (name, action, pattern)
+    for st in POLICIES[name]["Statement"]:
+        assert set(st) <= {"Sid", "Effect", "Action", "Resource"} and st["Effect"] == "Allow", st
+        assert all("*" not in a for a in _list(st["Action"])), st
         if "*" in _list(st["Resource"]):
             assert set(_list(st["Action"])) <= RESOURCE_STAR_OK, st
 
 
-@pytest.mark.parametrize("action, resource", [
-    ("s3:GetObject", f"arn:aws:s3:::{BUCKET}/private/other.json"),
-    ("s3:PutObject", f"arn:aws:s3:::{BUCKET}/index.html"),
-    ("s3:PutObject", f"arn:aws:s3:::another-bucket/{PREFIX}index.json"),
-    ("s3:DeleteObject", f"arn:aws:s3:::{BUCKET}/{PREFIX}index.json"),
-    ("s3:ListBucket", "arn:aws:s3:::another-bucket"),
-    ("ssm:GetParameter", f"arn:aws:ssm:{ACCOUNT_REGION}:parameter/trendke/prod/OTHER"),
-    ("ssm:GetParameter", f"arn:aws:ssm:{ACCOUNT_REGION}:parameter/trendke/dev/JWT_SECRET"),
-    ("ssm:GetParametersByPath", f"arn:aws:ssm:{ACCOUNT_REGION}:parameter/trendke/prod"),
-    ("logs:PutLogEvents", f"arn:aws:logs:{ACCOUNT_REGION}:log-group:/aws/lambda/other:log-stream:x"),
-    ("kms:Decrypt", "*"),
-    ("ses:SendEmail", f"arn:aws:ses:{ACCOUNT_REGION}:identity/other.example"),
-    ("ses:SendRawEmail", f"arn:aws:ses:{ACCOUNT_REGION}:identity/trendke.co.ke"),
+def test_the_api_cannot_write_the_public_objects():
+    api = POLICIES["api_handler"]
+    for key in TRENDING + LEADERBOARD + [f"{PREFIX}anything.json"]:
+        assert not allowed(api, "s3:PutObject", f"arn:aws:s3:::{BUCKET}/{key}"), key
+        assert not allowed(api, "s3:DeleteObject", f"arn:aws:s3:::{BUCKET}/{key}"), key
+    assert _calls_store_writer(_reach("api_handler")) is False
+
+
+@pytest.mark.parametrize("name, action, resource", [
+    ("trending_refresh", "s3:PutObject", f"arn:aws:s3:::{BUCKET}/{PREFIX}gifts/leaderboard-week.json"),
+    ("gifts_leaderboard", "s3:PutObject", f"arn:aws:s3:::{BUCKET}/{PREFIX}index.json"),
+    ("fold_counters", "s3:GetObject", f"arn:aws:s3:::{BUCKET}/{PREFIX}index.json"),
+    ("fold_counters", "ssm:GetParameter", f"arn:aws:ssm:{REGION}:parameter/trendke/prod/JWT_SECRET"),
+    ("ledger_check", "ssm:GetParameter", f"arn:aws:ssm:{REGION}:parameter/trendke/prod/STRIPE_SECRET_KEY"),
+    ("uploads_sweep", "ses:SendEmail", f"arn:aws:ses:{REGION}:identity/trendke.co.ke"),
+    ("api_handler", "logs:PutLogEvents",
+     f"arn:aws:logs:{REGION}:log-group:/aws/lambda/trendke-api-prod-ledger_check:log-stream:x"),
+    ("api_handler", "ssm:GetParameter", f"arn:aws:ssm:{REGION}:parameter/trendke/dev/JWT_SECRET"),
+    ("api_handler", "s3:PutObject", f"arn:aws:s3:::another-bucket/{PREFIX}index.json"),
+    ("api_handler", "kms:Decrypt", "*"),
 ])
-def test_what_the_code_never_does_is_denied(action, resource):
-    assert not allowed(action, resource)
+def test_what_a_function_never_does_is_denied(name, action, resource):
+    assert not allowed(POLICIES[name], action, resource)
 
 
-def test_the_prod_stage_uses_exactly_this_policy():
-    assert PROD["autogen_policy"] is False
-    assert PROD["iam_policy_file"] == "policy-prod.json"
-    # The log groups the policy names are those `chalice deploy` gives the functions.
-    assert CHALICE["app_name"] == "trendke-api"
+def test_the_reach_finds_the_calls_and_secrets_it_should():
+    """The analysis itself, on functions whose needs are known."""
+    assert {"s3:PutObject", "s3:GetObject"} <= set(needed("trending_refresh"))
+    assert "s3:PutObject" not in needed("api_handler") and "ses:SendEmail" in needed("api_handler")
+    assert needed("fold_counters")["ssm:GetParameter"] == [
+        f"arn:aws:ssm:{REGION}:parameter{CONFIGURED['DATABASE_URL']}"]

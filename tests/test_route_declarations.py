@@ -38,9 +38,9 @@ def test_a_bad_query_value_is_a_400_naming_the_field(client, query, detail):
 
 
 def test_a_deep_offset_is_refused_with_the_way_to_go_instead(client):
-    response = client.http.get("/videos/feed?offset=1000001")
+    response = client.http.get("/videos/feed?offset=1001")
     assert response.status_code == 400
-    assert _detail(response) == "'offset' must be at most 1000000; page with the /v1 cursor routes"
+    assert _detail(response) == "'offset' must be at most 1000; page with /v1/feed's cursor"
 
 
 def test_limits_over_the_maximum_are_clamped_not_refused(client, sql, make_user):

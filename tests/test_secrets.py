@@ -97,8 +97,16 @@ def test_the_viewer_key_secret_falls_back_to_the_jwt_secret_from_ssm(ssm, settin
     from the real secret, never from a built-in constant."""
     ssm.put_parameter(Name=PARAM, Value="from-ssm-jwt", Type="SecureString")
     cfg = settings_env(JWT_SECRET=None, JWT_SECRET_SSM_PARAMETER=PARAM, VIEWER_KEY_SECRET=None)
-    assert cfg.viewer_key_secret == "from-ssm-jwt"
+    import hashlib
+    import hmac
+
+    from chalicelib.engagement import viewer
+
+    assert cfg.viewer_key_secret is None
+    derived = hmac.new(b"from-ssm-jwt", b"trendke viewer key v1", hashlib.sha256).digest()
+    assert viewer._secret() == derived  # a sub-key of the real secret, not the secret itself
     assert settings_env(VIEWER_KEY_SECRET="own-viewer-secret").viewer_key_secret == "own-viewer-secret"
+    assert viewer._secret() == b"own-viewer-secret"
 
 
 def test_secrets_stay_out_of_the_settings_repr(settings_env):

@@ -13,7 +13,9 @@ ROUTES = ["/videos/{}", "/v1/videos/{}"]
 
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_ready_video_is_public_for_anonymous_callers_and_private_with_a_token(client, make_user, sql, route):
+def test_ready_video_is_the_same_public_answer_with_or_without_a_token(client, make_user, sql, route):
+    """Issue 15 item 4: a token does not make a public video private (signed-in readers share
+    the cached copy); the answer says it varies by Authorization, as the edge's key does."""
     author, viewer = make_user(), make_user()
     video = insert_video(sql, author["id"])
     anonymous = client.http.get(route.format(video["id"]))
@@ -25,8 +27,14 @@ def test_ready_video_is_public_for_anonymous_callers_and_private_with_a_token(cl
     assert json.loads(anonymous.body)["status"] == "ready"
     signed_in = client.http.get(route.format(video["id"]), headers=auth_headers(viewer["id"]))
     assert signed_in.status_code == 200
-    assert signed_in.headers["Cache-Control"] == "private, no-store"
     assert json.loads(signed_in.body) == json.loads(anonymous.body)
+    if route.startswith("/v1/"):
+        assert signed_in.headers["Cache-Control"] == anonymous.headers["Cache-Control"]
+        assert signed_in.headers["ETag"] == anonymous.headers["ETag"]
+        for answer in (anonymous, signed_in):
+            assert answer.headers["Vary"] == "Accept-Encoding, Authorization"
+    else:
+        assert signed_in.headers["Cache-Control"] == "private, no-store"
 
 
 @pytest.mark.parametrize("route", ROUTES)

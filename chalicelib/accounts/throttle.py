@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import uuid
 from typing import Optional, Sequence
 
 from .. import db, ratelimit
@@ -22,7 +21,6 @@ from ..repo import auth_failures, rate_limits
 
 # A failure older than this no longer counts.
 RESET_S = 3600
-_SUBJECTS = uuid.UUID("6f1d1a52-4b8e-4c43-9a55-2f3ad1b0c0de")
 
 
 def digest(text: str) -> str:
@@ -67,17 +65,13 @@ def succeeded(key: str) -> None:
     db.run(lambda conn: auth_failures.clear(conn, key))
 
 
-def _subject_id(subject: str) -> str:
-    return str(uuid.uuid5(_SUBJECTS, subject))
-
-
 def over_limit(action: str, subject: str) -> Optional[int]:
     """Count one `action` for `subject`; None when within AUTH_RATE_LIMITS, else the
     seconds until the window ends."""
     limit = ratelimit.parse(settings().auth_rate_limits).get(action)
     if limit is None:
         return None
-    hits, left_s = db.run(lambda conn: rate_limits.hit(conn, _subject_id(subject), action, limit.window_s))
+    hits, left_s = db.run(lambda conn: rate_limits.hit(conn, ratelimit.subject_id(subject), action, limit.window_s))
     return max(1, math.ceil(left_s)) if hits > limit.hits else None
 
 

@@ -13,7 +13,7 @@ from ..schema import accounts as shape
 from ..schema.common import UserIdPath
 from . import cache_policies as cache
 from .declare import PROFILE, SIGNED_IN, Call, Reply, endpoint
-from .viewer import client_address
+from .viewer import request_address
 
 bp = Blueprint(__name__)
 
@@ -27,8 +27,7 @@ LOGIN_NOTE = (
 
 
 def _address(call: Call) -> Optional[str]:
-    request = call.request
-    return client_address(request.headers, (request.context or {}).get("identity") or {})
+    return request_address(call.request)
 
 
 def _answer(answer: service.Answer) -> Reply:

@@ -180,7 +180,10 @@ def _respond(route: Route, call: Call, result: Any) -> Response:
     policy = None if private else route.cache
     if policy is not None and route.later_pages is not None and not first_page(call.query):
         policy = route.later_pages
-    return cached_text(call.request, encode(result), policy, status=status, headers=headers)
+    # A public answer on a route that reads an optional token: the token may change what this
+    # URL answers (an owner's pending video), so caches must key on it, as the edge does.
+    return cached_text(call.request, encode(result), policy, status=status, headers=headers,
+                       vary_authorization=route.auth == OPTIONAL)
 
 
 def endpoint(

@@ -75,7 +75,7 @@ def v1_delete_comment(call: Call):
 
 
 @endpoint(bp, "POST", "/v1/videos/{id}/views", summary="Report a view (counted once per viewer per video per hour)",
-          tag="engagement", params=IdPath, auth=VIEWER, body=ViewReport, answer=Counted, errors=(404,),
+          tag="engagement", params=IdPath, auth=VIEWER, body=ViewReport, answer=Counted, errors=(404, 429),
           headers=(VIEWER_KEY,))
 def v1_view(call: Call):
     counted = views.count_view(call.path.id, call.viewer, call.body.watch_ms)
@@ -84,7 +84,7 @@ def v1_view(call: Call):
 
 @endpoint(bp, "POST", "/v1/videos/{id}/shares", summary="Report a share", tag="engagement",
           params=IdPath, auth=VIEWER, body=ShareReport, answer=ShareState, status=201, also_ok=(200,),
-          errors=(404,), headers=(VIEWER_KEY,),
+          errors=(404, 429), headers=(VIEWER_KEY,),
           description="201 when counted; 200 when the same viewer already shared there this hour.")
 def v1_share(call: Call):
     answer = views.count_share(call.path.id, call.viewer, call.body.channel)

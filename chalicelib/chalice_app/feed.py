@@ -1,8 +1,9 @@
 """Video reads: the feed, one video, its comments, a hashtag; old routes and /v1 cursor pages.
 
-Lists do not depend on who asks, so they are public whatever the request carries; a single
-video asked for with a token is answered privately, because its owner may see it before it
-is ready.
+Lists do not depend on who asks, so they are public whatever the request carries. A single
+listed video is the same public answer with or without a token (signed-in readers share the
+cached copy); only the owner's view of a pending or failed video is private. The token can
+change the answer on that URL, so it says `Vary: Authorization` (declare: auth=OPTIONAL).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from chalice import Blueprint
 
 from .. import feed
 from ..engagement import views
-from ..schema.common import COMPAT_MAX_LIMIT, CursorPage, IdPath, Limit, OffsetPage, TagPath, VideoIdPath
+from ..schema.common import COMPAT_MAX_LIMIT, CursorPage, FeedOffsetPage, IdPath, Limit, TagPath, VideoIdPath
 from ..schema.types import Input
 from ..schema.videos import Comment, CommentPage, Video, VideoPage
 from . import cache_policies as cache
@@ -32,7 +33,7 @@ class CommentsQuery(Input):
 
 
 @endpoint(bp, "GET", "/videos/feed", summary="Feed, newest first (offset pages)", tag="feed",
-          query=OffsetPage, answer=List[Video], cache=cache.FEED_FIRST_PAGE,
+          query=FeedOffsetPage, answer=List[Video], cache=cache.FEED_FIRST_PAGE,
           later_pages=cache.FEED_LATER_PAGE)
 def videos_feed(call: Call):
     return feed.feed_offset(call.query.limit, call.query.offset)
@@ -41,12 +42,12 @@ def videos_feed(call: Call):
 @endpoint(bp, "GET", "/videos/{video_id}", summary="One video (counts a view)", tag="feed",
           params=VideoIdPath, auth=VIEWER, answer=Video, errors=(404,), description=OWNER_NOTE)
 def video_detail(call: Call):
-    """The old backend counted a view on every open of this route; so does this one (once per
-    viewer per hour, engagement.views). A count needs the request to reach us, so this route
+    """The old backend counted a view on every open of this route; this one counts a signed-in
+    viewer's open (once per hour, engagement.views). A count needs the request to reach us, so this route
     answers privately and is never served from the CDN; the /v1 route is cached instead and
     its frontend reports views with POST /v1/videos/{id}/views."""
     view = feed.video_for(call.path.video_id, call.viewer.user_id)
-    if view.public:
+    if view.public and call.viewer.user_id:  # an anonymous open no longer counts (issue 15)
         views.count_view(view.video["id"], call.viewer)
     return Reply(view.video, headers=issued_key_headers(call.viewer))
 
@@ -71,7 +72,7 @@ def v1_feed(call: Call):
           auth=OPTIONAL, answer=Video, cache=cache.VIDEO, errors=(404,), description=OWNER_NOTE)
 def v1_video(call: Call):
     view = feed.video_for(call.path.id, call.user_id)
-    return Reply(view.video, private=call.user is not None or not view.public)
+    return Reply(view.video, private=not view.public)
 
 
 @endpoint(bp, "GET", "/v1/videos/{id}/comments", summary="A video's comments", tag="feed",

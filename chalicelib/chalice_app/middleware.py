@@ -12,13 +12,14 @@ from .. import observability
 from ..config import settings
 from ..errors import DomainError
 from ..http import check_query_size, error_response
-from . import error_answers
+from . import error_answers, origin
 
 log = logging.getLogger("trendke")
 
 
 def errors_and_cors(request: Any, get_response: Callable[[Any], Any]) -> Any:
     try:
+        origin.check(request)  # first: nothing runs for a caller that bypassed CloudFront
         check_query_size(request)
         response = get_response(request)
     except DomainError as exc:  # raised outside a declared route's view (the checks above)

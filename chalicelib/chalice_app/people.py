@@ -10,10 +10,10 @@ from typing import Annotated, List
 import msgspec
 from chalice import Blueprint
 
-from .. import feed, follow_lists, models
+from .. import feed, follow_lists, models, rules
 from ..errors import NotFound
 from ..repo import users
-from ..schema.common import (COMPAT_MAX_LIMIT, FOLLOWING_MAX_OFFSET, CursorPage, IdPath, Limit,
+from ..schema.common import (COMPAT_MAX_LIMIT, FOLLOWING_MAX_ROWS, CursorPage, IdPath, Limit,
                              OffsetPage, UserIdPath)
 from ..schema.people import IsFollowing, User
 from ..schema.types import Input
@@ -25,14 +25,18 @@ bp = Blueprint(__name__)
 
 
 class FollowingOffsetPage(Input):
-    """The following feed merges every followed user's newest videos: deeper than 10,000,
-    /v1/me/feed's cursor pages."""
+    """The following feed reads limit+offset rows of each followed user: limit + offset at
+    most FOLLOWING_MAX_ROWS (the largest page 1); deeper, /v1/me/feed's cursor pages."""
 
     __clamp__ = {"limit": COMPAT_MAX_LIMIT}
-    __hints__ = {"offset": "page with /v1/me/feed's cursor"}
     limit: Limit = 20
-    offset: Annotated[int, msgspec.Meta(ge=0, le=FOLLOWING_MAX_OFFSET,
-                                        description="Deeper pages: /v1/me/feed's cursor")] = 0
+    offset: Annotated[int, msgspec.Meta(ge=0, extra_json_schema={"maximum": FOLLOWING_MAX_ROWS - 1},
+                                        description="limit + offset at most 100; deeper: /v1/me/feed's cursor")] = 0
+
+    def __post_init__(self) -> None:
+        if self.offset + min(self.limit, COMPAT_MAX_LIMIT) > FOLLOWING_MAX_ROWS:
+            raise rules.RuleError(f"'offset' + 'limit' must be at most {FOLLOWING_MAX_ROWS}; "
+                                  "page with /v1/me/feed's cursor")
 
 
 # ---- the old backend's routes (contract section 1) ----------------------------------------

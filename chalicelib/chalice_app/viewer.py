@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..engagement.viewer import Viewer, viewer
+from . import origin
 from .identity import maybe_signed_in
 
 VIEWER_KEY_HEADER = "X-Viewer-Key"
@@ -16,7 +17,7 @@ def viewer_of(request: Any) -> Viewer:
     return viewer(
         principal.user_id if principal else None,
         request.headers.get(VIEWER_KEY_HEADER.lower()),
-        client_address(request.headers, identity),
+        request_address(request),
         request.headers.get("user-agent") or identity.get("userAgent"),
     )
 
@@ -27,10 +28,17 @@ def issued_key_headers(viewer: Viewer) -> Optional[dict]:
     return {VIEWER_KEY_HEADER: viewer.issued_key} if viewer.issued_key else None
 
 
-def client_address(headers: Any, identity: dict) -> Optional[str]:
+def request_address(request: Any) -> Optional[str]:
+    identity = (request.context or {}).get("identity") or {}
+    return client_address(request.headers, identity, origin.verified(request))
+
+
+def client_address(headers: Any, identity: dict, through_cloudfront: bool) -> Optional[str]:
     """The viewer's address: behind CloudFront (edge stack) the address API Gateway sees is
-    the edge's, so CloudFront's `CloudFront-Viewer-Address` ("ip:port") comes first."""
-    forwarded = headers.get("cloudfront-viewer-address")
+    the edge's, so CloudFront's `CloudFront-Viewer-Address` ("ip:port") comes first, but only
+    on a request that proved it came through CloudFront (origin.py): anyone else could type
+    the header, a fresh address per request."""
+    forwarded = headers.get("cloudfront-viewer-address") if through_cloudfront else None
     if forwarded:
         return forwarded.rsplit(":", 1)[0].strip("[]")
     return identity.get("sourceIp")

@@ -39,11 +39,16 @@ class EventSource(NamedTuple):
 # Every engagement event. Each becomes one line of the `events` UNION ALL below:
 # (video_id, created_at, weight), read through an index on created_at that carries video_id
 # (migrations 0004 and 0007), so the window is an index-only range scan.
+# Only signed-in engagement moves trending: an anonymous view or share (user_id NULL, the old
+# backend's counters included) is counted on the video but weighs nothing here, because
+# anyone with a loop can make them (issue 15). Accounts cost a rate-limited sign-up each and
+# their events are limited per user. The partial indexes of migration 0022 have these
+# predicates, so the window is still an index-only scan.
 EVENT_SOURCES: Sequence[EventSource] = (
-    EventSource("video_views", 0.2),
+    EventSource("video_views", 0.2, "user_id IS NOT NULL"),
     EventSource("video_likes", 1.0, naive=True),
     EventSource("video_comments", 3.0, "deleted_at IS NULL", naive=True),
-    EventSource("video_shares", 5.0),
+    EventSource("video_shares", 5.0, "user_id IS NOT NULL"),
 )
 
 

@@ -9,11 +9,14 @@ from .types import Answer, Input, Tag, Uuid
 
 COMPAT_MAX_LIMIT = 100  # the old backend's routes: larger values are clamped
 CURSOR_MAX_LIMIT = 50  # contract section 3: limit=<1..50>, larger values are clamped
-# OFFSET costs a walk over every skipped index entry; past this, /v1 cursors are the way.
-MAX_OFFSET = 1_000_000
-# The following feed reads limit+offset rows of EACH followed user before merging, so its
-# offset costs far more than a global one; deeper than this, /v1/me/feed's cursor pages.
-FOLLOWING_MAX_OFFSET = 10_000
+# OFFSET costs a walk over every skipped index entry, and each offset is its own cache entry:
+# a loop over offsets misses the CDN every time (issue 15). At most this many skipped
+# entries keeps an offset page within a small factor of page 1; deeper, the /v1 cursor
+# routes page at page 1's cost.
+MAX_OFFSET = 1_000
+# The following feed reads limit+offset rows of EACH followed user before merging: so
+# limit+offset may not exceed the largest page 1 (COMPAT_MAX_LIMIT); deeper, /v1/me/feed.
+FOLLOWING_MAX_ROWS = COMPAT_MAX_LIMIT
 
 Limit = Annotated[int, msgspec.Meta(ge=1)]
 Offset = Annotated[int, msgspec.Meta(ge=0, le=MAX_OFFSET)]
@@ -52,12 +55,17 @@ class NoQuery(Input):
 
 
 class OffsetPage(Input):
-    """The old backend's offset pages: limit over 100 is clamped."""
+    """The old backend's offset pages: limit over 100 is clamped, offset at most MAX_OFFSET."""
 
     __clamp__ = {"limit": COMPAT_MAX_LIMIT}
-    __hints__ = {"offset": "page with the /v1 cursor routes"}
     limit: Limit = 20
     offset: Offset = 0
+
+
+class FeedOffsetPage(OffsetPage):
+    """The feed's offset pages: deeper than MAX_OFFSET, its cursor pages."""
+
+    __hints__ = {"offset": "page with /v1/feed's cursor"}
 
 
 class CursorPage(Input):

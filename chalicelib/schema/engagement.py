@@ -33,7 +33,9 @@ class NewComment(CommentText):
 
 
 class ViewReport(OpenBody):
-    watch_ms: Optional[Annotated[int, msgspec.Meta(ge=0, le=MAX_WATCH_MS)]] = None
+    """A view counts only for a reported watch of at least VIEW_MIN_WATCH_MS (issue 15)."""
+
+    watch_ms: Annotated[int, msgspec.Meta(ge=0, le=MAX_WATCH_MS)]
 
 
 class ShareReport(OpenBody):

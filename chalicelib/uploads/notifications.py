@@ -91,11 +91,34 @@ def _error_message(value: Any) -> Optional[str]:
     return str(value) if value else None
 
 
+def _out_of_bounds(payload: Mapping[str, Any]) -> Optional[str]:
+    """Why an uploaded asset is not a video we accept (signing.limits), or None. Missing
+    facts fail too: Cloudinary reports bytes and duration for every video."""
+    cfg = settings()
+    kind = payload.get("resource_type")
+    if kind != "video":
+        return f"not a video (resource type {str(kind)[:20]!r})"
+    size = _number(payload.get("bytes"), int)
+    duration = _number(payload.get("duration"), float)
+    if size is None or duration is None:
+        return "Cloudinary reported no file size or duration"
+    if size > cfg.upload_max_bytes:
+        return f"file size {size} bytes is over the limit of {cfg.upload_max_bytes} bytes"
+    if duration > cfg.upload_max_duration_s:
+        return f"duration {duration:g} s is over the limit of {cfg.upload_max_duration_s} s"
+    return None
+
+
 def _failure_reason(payload: Mapping[str, Any]) -> Optional[str]:
-    """Why Cloudinary could not make this video, or None when nothing failed."""
+    """Why Cloudinary could not make this video, or why we refuse what it made; None when
+    nothing failed."""
     error = _error_message(payload.get("error"))
     if error:
         return error
+    if payload.get("notification_type") == "upload":
+        refused = _out_of_bounds(payload)
+        if refused:
+            return refused
     if payload.get("status") == "failed":
         return _error_message(payload.get("reason")) or "Cloudinary reported the upload as failed"
     if payload.get("notification_type") == "eager":

@@ -3,7 +3,17 @@
 The server chooses every parameter; the browser posts the file with exactly these fields.
 Cloudinary signs every parameter it receives (except file, cloud_name, resource_type and
 api_key), so a field added or changed by the browser breaks the signature and the upload is
-refused. resource_type is in the URL (`/video/upload`).
+refused. resource_type is in the URL (`/video/upload`), outside the signature: a client can
+post the same fields to `/image/upload` or `/raw/upload`.
+
+Limits (issue 15): the Upload API has no parameter that caps a file's bytes or duration (the
+SDK's own list, cloudinary.utils.upload_params, has none; the upload widget's maxFileSize is
+checked in the browser only). What Cloudinary enforces from the signed fields is
+`allowed_formats` (video containers only). The limits themselves are signed into `context`
+(max_bytes, max_duration_s, resource_type=video), so they travel with the asset and its
+notification, and the webhook (notifications.py) checks the real bytes, duration and
+resource type before anything is marked ready: outside them the video fails, with the
+reason, and the asset is owed a destroy.
 """
 from __future__ import annotations
 
@@ -55,9 +65,15 @@ def check_configured() -> None:
     notification_url()
 
 
+def limits() -> Dict[str, object]:
+    cfg = settings()
+    return {"max_bytes": cfg.upload_max_bytes, "max_duration_s": cfg.upload_max_duration_s,
+            "resource_type": "video"}
+
+
 def server_params(video_id: str, timestamp: int) -> Dict[str, object]:
     """Every parameter of the upload, chosen here and nowhere else."""
-    from cloudinary.utils import build_eager
+    from cloudinary.utils import build_eager, encode_context
 
     hook = notification_url()
     return {
@@ -71,6 +87,7 @@ def server_params(video_id: str, timestamp: int) -> Dict[str, object]:
         "notification_url": hook,
         "eager_notification_url": hook,
         "allowed_formats": ",".join(ALLOWED_FORMATS),
+        "context": encode_context(limits()),
     }
 
 

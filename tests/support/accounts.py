@@ -18,8 +18,9 @@ def post(client, path: str, body: Any = None, *, token: Optional[str] = None,
     headers = dict(JSON)
     if token:
         headers["Authorization"] = "Bearer " + token
-    if address:
+    if address:  # as CloudFront sends it: the viewer's address, with the origin secret
         headers["CloudFront-Viewer-Address"] = f"{address}:443"
+        headers["X-Origin-Verify"] = "test-origin-secret"
     data = raw if raw is not None else ("" if body is None else json.dumps(body))
     return client.http.post(path, headers=headers, body=data)
 

@@ -56,23 +56,30 @@ def add_comments(sql, video_id: str, author: str, n: int, age_h: float,
     )
 
 
-def add_views(sql, video_id: str, n: int, age_h: float, now: _dt.datetime = NOW) -> None:
-    """n anonymous views, each from its own viewer key (one view per viewer and hour)."""
+def _viewer(sql, signed_in: bool) -> Optional[str]:
+    """A signed-in fan (only signed-in views and shares move trending), or None: anonymous."""
+    return make_users(sql, 1)[0] if signed_in else None
+
+
+def add_views(sql, video_id: str, n: int, age_h: float, now: _dt.datetime = NOW,
+              signed_in: bool = True) -> None:
+    """n views, each from its own viewer key (one view per viewer and hour)."""
     sql(
-        "INSERT INTO video_views (video_id, viewer_key, hour, watch_ms, created_at)"
-        " SELECT %(v)s, 'viewer-' || gen_random_uuid(), date_trunc('hour', %(at)s::timestamptz),"
-        "        5000, %(at)s FROM generate_series(1, %(n)s)",
-        {"v": video_id, "at": ago(age_h, now), "n": n},
+        "INSERT INTO video_views (video_id, user_id, viewer_key, hour, watch_ms, created_at)"
+        " SELECT %(v)s, %(u)s, 'viewer-' || gen_random_uuid(),"
+        "        date_trunc('hour', %(at)s::timestamptz), 5000, %(at)s FROM generate_series(1, %(n)s)",
+        {"v": video_id, "u": _viewer(sql, signed_in), "at": ago(age_h, now), "n": n},
     )
 
 
 def add_shares(sql, video_id: str, n: int, age_h: float, channel: str = "whatsapp",
-               now: _dt.datetime = NOW) -> None:
+               now: _dt.datetime = NOW, signed_in: bool = True) -> None:
     sql(
-        "INSERT INTO video_shares (video_id, viewer_key, channel, hour, created_at)"
-        " SELECT %(v)s, 'viewer-' || gen_random_uuid(), %(channel)s,"
+        "INSERT INTO video_shares (video_id, user_id, viewer_key, channel, hour, created_at)"
+        " SELECT %(v)s, %(u)s, 'viewer-' || gen_random_uuid(), %(channel)s,"
         "        date_trunc('hour', %(at)s::timestamptz), %(at)s FROM generate_series(1, %(n)s)",
-        {"v": video_id, "at": ago(age_h, now), "n": n, "channel": channel},
+        {"v": video_id, "u": _viewer(sql, signed_in), "at": ago(age_h, now), "n": n,
+         "channel": channel},
     )
 
 

@@ -1,0 +1,97 @@
+"""What each deployed Lambda function can reach: the chalicelib modules its handler imports,
+transitively (module level and inside functions: the code imports lazily), read with ast.
+Over-approximates (every function of a reached module counts): a policy built from it may
+grant a little more than one run needs, never less."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Iterable, Set
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+PACKAGE = ROOT / "chalicelib"
+
+# Settings attributes that read a secret, and the secret each reads (config.py).
+SECRET_PROPERTIES = {
+    "database_url": "DATABASE_URL", "jwt_secret": "JWT_SECRET", "cloudinary_url": "CLOUDINARY_URL",
+    "cursor_secret": "CURSOR_SECRET", "viewer_key_secret": "VIEWER_KEY_SECRET",
+    "origin_secrets": "ORIGIN_SECRET",
+}
+
+
+def _file_of(module: str) -> Path | None:
+    base = ROOT / Path(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _module_of(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(tree: ast.AST, module: str, is_package: bool) -> Set[str]:
+    here = module.split(".") if is_package else module.split(".")[:-1]
+    found: Set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = here[: len(here) - node.level + 1] if node.level else []
+            target = ".".join(base + (node.module.split(".") if node.module else []))
+            found.add(target)
+            found.update(f"{target}.{a.name}" for a in node.names)
+    return {m for m in found if m.startswith("chalicelib") and _file_of(m)}
+
+
+def reach(start: Iterable[Path]) -> Set[Path]:
+    """Every chalicelib file reachable from the files `start` (packages' __init__ included)."""
+    todo, seen = list(start), set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        module = _module_of(path)
+        for name in _imports(ast.parse(path.read_text()), module, path.name == "__init__.py"):
+            parts = name.split(".")
+            for i in range(1, len(parts) + 1):  # importing a.b.c runs a and a.b too
+                parent = _file_of(".".join(parts[:i]))
+                if parent is not None and parent not in seen:
+                    todo.append(parent)
+    return seen
+
+
+def handler_reach(module: str, function: str) -> Set[Path]:
+    """Files a scheduled handler reaches: its own module's top-level imports and the imports
+    inside the handler itself (not those of the module's other handlers)."""
+    path = _file_of(module)
+    tree = ast.parse(path.read_text())
+    own = ast.Module(body=[n for n in tree.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                           or n.name == function], type_ignores=[])
+    start = {_file_of(m) for m in _imports(own, module, False)}
+    return reach(start) | {path}
+
+
+def api_reach() -> Set[Path]:
+    return reach(sorted((PACKAGE / "chalice_app").glob("*.py")))
+
+
+def secrets_read(files: Iterable[Path]) -> Set[str]:
+    """Secret names the files read: `settings().<secret property>` and `.secret("NAME")`."""
+    from chalicelib.config import SECRET_NAMES
+
+    names: Set[str] = set()
+    for path in files:
+        if path.name == "config.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in SECRET_PROPERTIES:
+                names.add(SECRET_PROPERTIES[node.attr])
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "secret" and node.args
+                    and isinstance(node.args[0], ast.Constant) and node.args[0].value in SECRET_NAMES):
+                names.add(node.args[0].value)
+    return names
