@@ -149,3 +149,17 @@ def test_a_cold_import_from_a_read_only_copy_compiles_nothing(built, tmp_path, c
               f" shipped pycs (target < 150 ms), {report['without_pyc']:.0f} ms compiling"
               f" {report['compiled_without_pyc']} modules; interpreter start"
               f" {report['interpreter']:.0f} ms")
+
+
+@pytest.mark.slow
+def test_chalice_reuses_the_compiled_package_as_deploy_will(built, tmp_path):
+    """`chalice deploy` packages through the same cache as `chalice package`: with no pyc
+    written under chalicelib in between, a second package is the compiled one, unchanged."""
+    from devtools import build_package
+
+    build_package.remove_stale_bytecode()
+    again = build_package.chalice_package("prod", tmp_path / "again")
+    first = built["out"] / "deployment.zip"
+    assert again.read_bytes() == first.read_bytes()
+    with zipfile.ZipFile(again) as archive:
+        assert f"__pycache__/app.{sys.implementation.cache_tag}.pyc" in archive.namelist()
