@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT ?= 8000
 
-.PHONY: dev test install rehearse bench load migrate clean-db
+.PHONY: dev test install rehearse bench load capacity migrate clean-db
 
 $(STAMP):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ USERS ?= 32
 DURATION ?= 60s
 load: $(STAMP)
 	$(VENV)/bin/locust -f loadtest/locustfile.py --headless --host $(HOST) -u $(USERS) -r $(USERS) -t $(DURATION) --only-summary
+
+# Measured capacity: route costs, the trending refresh against size, a Locust step test and
+# the seed's load pattern on this machine, then tiers, limits and cost at capacity/prices.toml.
+# Writes docs/capacity.md and docs/capacity.png (about 10 minutes).
+capacity: $(STAMP)
+	$(PY) -m capacity
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate

@@ -4,8 +4,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-SECTIONS = ["import_time", "declarations", "feed", "trending", "uploads", "engagement", "reconcile", "notifications",
-            "accounts", "gifts", "observability"]
+SECTIONS = ["import_time", "declarations", "feed", "trending", "uploads", "engagement", "reconcile",
+            "notifications", "accounts", "gifts", "observability", "overhead"]
 
 
 def main(argv: list) -> None:

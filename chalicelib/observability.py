@@ -165,6 +165,8 @@ def _make_tracer() -> Any:
 def is_cold_start() -> bool:
     """True exactly once per execution environment: on its first invocation."""
     global _cold_start
+    if not _cold_start:  # every warm invocation: no lock
+        return False
     with _cold_start_lock:
         cold, _cold_start = _cold_start, False
     return cold
@@ -176,7 +178,8 @@ def begin(request_id: Optional[str], lambda_request_id: Optional[str],
           function_name: Optional[str] = None) -> bool:
     """Start an invocation: bind its request ids to every log line, gather its metrics.
     Answers whether it is the environment's cold start. `end()` must follow."""
-    logger()
+    if _logger is None:
+        logger()
     keys = {"request_id": request_id or lambda_request_id or str(uuid.uuid4())}
     if lambda_request_id:
         keys["lambda_request_id"] = lambda_request_id
@@ -190,9 +193,11 @@ def begin(request_id: Optional[str], lambda_request_id: Optional[str],
 
 def end() -> None:
     """Flush the invocation's metrics and forget its keys."""
-    _state.active = False
-    flush()
-    _state.keys = None
+    state = _state
+    state.active = False
+    if state.metrics:
+        flush()
+    state.keys = None
 
 
 @contextmanager

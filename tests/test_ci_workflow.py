@@ -111,6 +111,8 @@ def test_the_rehearsal_runs_before_credentials_then_chalice_then_the_edge_stack(
     edge = _index(steps, "aws cloudformation deploy")
     smoke = _index(steps, "describe-stacks")
     assert rehearse < creds < fetch < chalice < keep < edge < smoke
+    build = _index(steps, "devtools/build_package.py --stage prod")
+    assert rehearse < build < chalice  # bytecode built offline, then deployed as built
     assert steps[keep]["if"] == "always()"  # the state is kept even when the deploy fails
     assert re.search(r"^make rehearse$", steps[rehearse]["run"], re.M)
 
@@ -155,3 +157,15 @@ def test_the_api_host_from_chalice_url_fits_the_templates_parameter(workflow, ed
 def test_the_outputs_the_workflow_reads_exist_in_the_template(workflow, edge_template):
     read = re.findall(r"OutputKey=='(\w+)'", _runs(workflow["jobs"]["deploy"]))
     assert read and set(read) <= set(edge_template["Outputs"])
+
+
+def test_deploy_uploads_the_package_built_with_bytecode(workflow):
+    """`chalice deploy` reuses the cached package build_package.py rewrote (and the step
+    fails if it does not); nothing may write a pyc under chalicelib in between."""
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["env"]["PYTHONDONTWRITEBYTECODE"] == "1"
+    steps = deploy["steps"]
+    run = steps[_index(steps, "chalice deploy --stage prod")]["run"]
+    assert "Reusing existing deployment package" in run and "grep -q" in run
+    assert "set -o pipefail" in run  # a failed deploy piped to tee still fails the step
+    assert (ROOT / "devtools" / "build_package.py").is_file()

@@ -66,3 +66,16 @@ def test_preflight_and_cors_through_chalice_local(database_url):
         assert response.status == 200
         assert response.getheader("Access-Control-Allow-Origin") == ORIGIN
         conn.close()
+
+
+def test_an_actual_answer_carries_the_cors_headers_a_browser_reads_on_it(client):
+    """Origin and exposed headers on every answer; the preflight-only ones (Allow-Headers,
+    Max-Age) stay on the preflight, which the test above checks, and off the hot path."""
+    answer = client.http.get("/", headers={"Origin": ORIGIN})
+    headers = {k.lower(): v for k, v in answer.headers.items()}
+    assert headers["access-control-allow-origin"] == ORIGIN
+    assert {"ETag", "Retry-After"} <= {h.strip() for h in headers["access-control-expose-headers"].split(",")}
+    assert "access-control-allow-headers" not in headers
+    assert "access-control-max-age" not in headers
+    preflight = client.http._local_gateway.handle_request("OPTIONS", "/", dict(ASK), b"")
+    assert "Access-Control-Max-Age" in preflight["headers"]

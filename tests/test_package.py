@@ -1,4 +1,5 @@
-"""The package `chalice package` builds works on its own, as Lambda would run it.
+"""The package devtools/build_package.py builds (`chalice package`, then unchecked-hash pycs)
+works on its own, as Lambda would run it, and its bytecode is what a cold start loads.
 
 Built for real, unzipped, and run in a clean interpreter (-I -S: no site-packages, no user
 environment) whose only import path is the unzipped package plus this test's event builders.
@@ -38,17 +39,24 @@ print(json.dumps(results, default=str))
 """
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict:
+    from devtools import build_package
+
+    out = tmp_path_factory.mktemp("package") / "out"
+    report = build_package.build("dev", out)
+    report["out"] = out
+    return report
+
+
 @pytest.mark.slow
-def test_packaged_handlers_import_and_answer_in_a_clean_interpreter(capsys, tmp_path, database_url):
-    out = tmp_path / "out"
-    env = {**os.environ, "AWS_DEFAULT_REGION": "eu-west-1"}
-    chalice = Path(sys.executable).parent / "chalice"
-    subprocess.run([str(chalice), "package", "--stage", "dev", str(out)], cwd=ROOT, env=env,
-                   check=True, capture_output=True, timeout=600)
+def test_packaged_handlers_import_and_answer_in_a_clean_interpreter(capsys, tmp_path, database_url, built):
+    out = built["out"]
     zip_path = out / "deployment.zip"
     size_mb = zip_path.stat().st_size / 1e6
     with capsys.disabled():  # in the suite's output, not only on failure
-        print(f"\n[package] deployment.zip: {size_mb:.1f} MB ({zip_path.stat().st_size:,} bytes)")
+        print(f"\n[package] deployment.zip: {size_mb:.1f} MB ({zip_path.stat().st_size:,} bytes),"
+              f" {built['pycs']} unchecked-hash pycs")
 
     pkg = tmp_path / "pkg"
     with zipfile.ZipFile(zip_path) as archive:
@@ -96,3 +104,62 @@ def test_packaged_handlers_import_and_answer_in_a_clean_interpreter(capsys, tmp_
             assert answer["statusCode"] == 200
             assert json.loads(answer["body"])["database"] == "connected"
         print(f"[package] {name} ({spec['handler']}): {str(results[name])[:120]}")
+
+
+def _pyc_header(data: bytes) -> tuple:
+    flags = int.from_bytes(data[4:8], "little")
+    return flags & 1, flags & 2  # hash-based, check_source
+
+
+@pytest.mark.slow
+def test_every_module_ships_an_unchecked_hash_pyc_for_the_runtime(built):
+    import importlib.util
+    import marshal
+
+    with zipfile.ZipFile(built["out"] / "deployment.zip") as archive:
+        names = set(archive.namelist())
+        sources = [n for n in names if n.endswith(".py")]
+        tag = sys.implementation.cache_tag  # cpython-311: the runtime's (build_package checks)
+        for source in sources:
+            folder, _, stem = source.rpartition("/")
+            pyc = f"{folder + '/' if folder else ''}__pycache__/{stem[:-3]}.{tag}.pyc"
+            assert pyc in names, source
+        app_pyc = archive.read(f"__pycache__/app.{tag}.pyc")
+        stale = [n for n in names if n.endswith(".pyc") and f".{tag}." not in n]
+    assert stale == []
+    assert app_pyc[:4] == importlib.util.MAGIC_NUMBER
+    assert _pyc_header(app_pyc) == (1, 0)  # hash-based, source never checked
+    # Tracebacks on Lambda name the file where it is.
+    assert marshal.loads(app_pyc[16:]).co_filename == "/var/task/app.py"
+
+
+@pytest.mark.slow
+def test_a_cold_import_from_a_read_only_copy_compiles_nothing(built, tmp_path, capsys):
+    """A fresh interpreter, bytecode writing off, the package read-only: `import app` loads
+    every module of the package from its pyc. The same zip without pycs compiles them all."""
+    from devtools import cold_start
+
+    report = cold_start.compare(built["out"] / "deployment.zip", tmp_path, runs=5)
+    assert cold_start.is_read_only(tmp_path / "with-pyc")
+    assert report["compiled_with_pyc"] == []
+    assert report["compiled_without_pyc"] > 50
+    assert report["with_pyc"] < report["without_pyc"]
+    with capsys.disabled():
+        print(f"\n[package] cold `import app`, median of 5: {report['with_pyc']:.0f} ms with the"
+              f" shipped pycs (target < 150 ms), {report['without_pyc']:.0f} ms compiling"
+              f" {report['compiled_without_pyc']} modules; interpreter start"
+              f" {report['interpreter']:.0f} ms")
+
+
+@pytest.mark.slow
+def test_chalice_reuses_the_compiled_package_as_deploy_will(built, tmp_path):
+    """`chalice deploy` packages through the same cache as `chalice package`: with no pyc
+    written under chalicelib in between, a second package is the compiled one, unchanged."""
+    from devtools import build_package
+
+    build_package.remove_stale_bytecode()
+    again = build_package.chalice_package("prod", tmp_path / "again")
+    first = built["out"] / "deployment.zip"
+    assert again.read_bytes() == first.read_bytes()
+    with zipfile.ZipFile(again) as archive:
+        assert f"__pycache__/app.{sys.implementation.cache_tag}.pyc" in archive.namelist()

@@ -1,0 +1,1 @@
+"""make capacity: measured capacity, limits and cost per tier (docs/capacity.md)."""
