@@ -32,3 +32,9 @@ def for_page(first: CachePolicy, is_first_page: bool) -> CachePolicy:
 
 # The gift catalogue and the coin packages: change when an operator edits them.
 CATALOGUE = CachePolicy(max_age=60, s_maxage=300, stale_while_revalidate=600, stale_if_error=DAY)
+
+# Search answers (first page): results move with new uploads and counters, slowly enough.
+SEARCH = CachePolicy(max_age=30, s_maxage=60, stale_while_revalidate=300, stale_if_error=DAY)
+# The redirect from a spelling to its normal form never changes.
+CANONICAL_REDIRECT = CachePolicy(max_age=86400, s_maxage=86400, stale_while_revalidate=86400,
+                                 stale_if_error=DAY)
