@@ -5,7 +5,7 @@ from .operations import CURSOR, UUID_SCHEMA, op, path_param, query_param
 from .schemas import NULLABLE_STR, TIMESTAMP, UUID, page_of, ref
 
 TYPES = ["new_follower", "new_like", "new_comment", "gift_received", "live_started", "mention",
-         "video_ready", "video_failed"]
+         "video_ready", "video_failed", "content_taken_down", "content_restored"]
 
 SCHEMAS = {
     "Notification": {
