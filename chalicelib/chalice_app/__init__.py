@@ -12,7 +12,7 @@ MULTIPART = "multipart/form-data"
 
 
 def register_http(app: Chalice) -> None:
-    from . import (accounts, docs, engagement, feed, follows, gifts, me, middleware, moderation,
+    from . import (accounts, blocks, docs, engagement, feed, follows, gifts, me, middleware, moderation,
                    notifications, payments, people, search, system, trending, uploads)
 
     # Every route answers CORS preflight for the frontend's origin: API Gateway from the
@@ -45,4 +45,5 @@ def register_http(app: Chalice) -> None:
     app.register_blueprint(payments.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(moderation.bp)
+    app.register_blueprint(blocks.bp)
     app.register_blueprint(docs.bp)

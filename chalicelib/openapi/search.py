@@ -103,3 +103,16 @@ OPERATIONS.update({
                           "their videos purged from trending. Audited."),
     ("POST", "/v1/admin/users/{id}/restore"): _admin("Restore a suspended user", "Audited."),
 })
+
+_BLOCK = ("A block removes the follows both ways; while it lasts neither may follow, comment on "
+          "the other's videos, gift or notify the other, and the blocker's private lists "
+          "(following feed, notifications) leave the other out. Idempotent.")
+OPERATIONS.update({
+    ("PUT", "/v1/users/{id}/block"): op("Block a user", "blocks", ref("BlockState"), auth="required",
+                                        params=[ID], errors=(404, 429), description=_BLOCK),
+    ("DELETE", "/v1/users/{id}/block"): op("Unblock a user", "blocks", ref("BlockState"),
+                                           auth="required", params=[ID], description=_BLOCK),
+    ("GET", "/v1/me/blocks"): op(
+        "The ids I block (to filter public, cached lists on the client)", "blocks", ref("BlockList"),
+        auth="required"),
+})
