@@ -63,6 +63,8 @@ def resources_for(action: str) -> list:
         return [group] if action == "logs:CreateLogGroup" else [group + ":log-stream:2026/11/29/x"]
     if service == "xray":
         return ["*"]
+    if service == "cloudfront":  # the edge stack's distribution (CLOUDFRONT_DISTRIBUTION_ID)
+        return ["arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE"]
     if service == "ses":  # SES authorises a send on the sender's identity (its domain)
         domain = ENV["MAIL_FROM"].rsplit("@", 1)[1].rstrip(">")
         return [f"arn:aws:ses:{ACCOUNT_REGION}:identity/{domain}"]
