@@ -73,11 +73,11 @@ MONEY_OPERATIONS: Dict[Tuple[str, str], dict] = {
     ("GET", "/v1/gifts/types"): op("The gift catalogue", "gifts", page(GIFT_TYPE), cacheable=True),
     ("POST", "/gifts/send"): op(
         "Send a gift (the current frontend's route)", "gifts", GIFT, auth="required", body=SEND_BODY,
-        params=[IDEMPOTENCY_KEY], errors=(402, 404, 409),
+        params=[IDEMPOTENCY_KEY], errors=(402, 403, 404, 409),
         description="A bare JSON string body (the receiver id alone) is a 400 and moves nothing."),
     ("POST", "/v1/gifts"): op(
         "Send a gift", "gifts", GIFT, status=201, also_ok=(200,), auth="required", body=SEND_BODY,
-        params=[KEY_REQUIRED], errors=(402, 404, 409),
+        params=[KEY_REQUIRED], errors=(402, 403, 404, 409),
         description="201 for a new gift; 200 when the Idempotency-Key was seen (the first gift)."),
     ("GET", "/gifts/balance"): op("The caller's coins and earnings", "gifts", BALANCE, auth="required",
                                   errors=(404,)),
