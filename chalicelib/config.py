@@ -20,7 +20,7 @@ DEV_CLOUDINARY_URL = "cloudinary://111111111111111:trendke-dev-api-secret@trendk
 API_VERSION = "2.0.0"
 
 # Per user: at most `hits` writes of an action per window of `seconds` (RATE_LIMITS overrides).
-DEFAULT_RATE_LIMITS = "comment=20/60,like=120/60,follow=60/60,upload=10/3600"
+DEFAULT_RATE_LIMITS = "comment=20/60,like=120/60,follow=60/60,upload=10/3600,report=20/3600,block=60/3600"
 # Per client address (and, for mail, per account): sign-ups, mail sent, token and code tries.
 DEFAULT_AUTH_RATE_LIMITS = (
     "signup=10/3600,mail_address=20/3600,mail_account=5/3600,token_try=30/3600,2fa_challenge=10/3600"
@@ -66,6 +66,10 @@ class Settings:
     trending_rate_minutes: int
     trending_revalidate_s: float
     trending_hashtag_lists: int
+    # Issue 16: the distribution whose caches a removal invalidates; unset, no invalidation.
+    cloudfront_distribution_id: Optional[str]
+    # Cloudinary's moderation add-on for uploads (e.g. aws_rek_video); unset, none.
+    cloudinary_moderation: Optional[str]
     cors_allow_origin: str
     public_base_url: Optional[str]
     # Uploads (issue 5): Cloudinary signing and the video lifecycle.
@@ -181,6 +185,8 @@ def settings() -> Settings:
         # How stale a reader's in-memory copy may get before it asks the store again.
         trending_revalidate_s=float(_env("TRENDING_REVALIDATE_S", "5")),
         trending_hashtag_lists=_int("TRENDING_HASHTAG_LISTS", 20),
+        cloudfront_distribution_id=_env("CLOUDFRONT_DISTRIBUTION_ID"),
+        cloudinary_moderation=_env("CLOUDINARY_MODERATION"),
         cors_allow_origin=_env("CORS_ALLOW_ORIGIN", "*"),
         public_base_url=_env("PUBLIC_BASE_URL"),
         # Must match the account's setting (Console > Settings > Security): Cloudinary signs

@@ -86,3 +86,36 @@ def decode(scope: str, cursor: str) -> Position:
     except OverflowError:
         raise invalid from None
     return Position(created_at=timestamps.naive_utc(created_at), id=str(uuid.UUID(bytes=id_bytes)))
+
+
+# ---- ranked lists (search): the (score, key) of the last row, same tag scheme ----------------
+
+RANKED_VERSION = 2
+_RANKED = struct.Struct(">Bd")  # version, the row's score (float8, exactly as Postgres gave it)
+MAX_RANKED_CURSOR_CHARS = 512
+
+
+def encode_ranked(scope: str, score: float, key: str) -> str:
+    """A cursor for a list ordered by a computed score, ties broken by `key` (an id, a tag)."""
+    body = _RANKED.pack(RANKED_VERSION, float(score)) + key.encode("utf-8")
+    return base64.urlsafe_b64encode(body + _tag(scope, body)).rstrip(b"=").decode("ascii")
+
+
+def decode_ranked(scope: str, cursor: str) -> tuple:
+    """(score, key) if this server signed `cursor` for this list (query included); else 400."""
+    invalid = BadRequest("Invalid cursor")
+    if not cursor or len(cursor) > MAX_RANKED_CURSOR_CHARS:
+        raise invalid
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    except (binascii.Error, ValueError):
+        raise invalid from None
+    if len(raw) < _RANKED.size + _TAG_BYTES:
+        raise invalid
+    body, tag = raw[:-_TAG_BYTES], raw[-_TAG_BYTES:]
+    if not hmac.compare_digest(tag, _tag(scope, body)):
+        raise invalid
+    version, score = _RANKED.unpack(body[: _RANKED.size])
+    if version != RANKED_VERSION:
+        raise invalid
+    return score, body[_RANKED.size :].decode("utf-8")

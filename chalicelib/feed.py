@@ -98,11 +98,12 @@ class VideoView:
 def video_for(video_id: str, viewer_id: Optional[str]) -> VideoView:
     """A listed video for anyone; the owner's own pending or failed one for the owner only.
 
-    Deleted videos, and videos still pending or failed to anyone but their owner, are 404:
+    Deleted and taken-down videos, a suspended user's videos, and videos still pending or failed to anyone but their owner, are 404:
     a stranger cannot even tell they exist.
     """
     row = videos.get_video(video_id)
-    if row is None or row["deleted_at"] is not None:
+    if row is None or row["deleted_at"] is not None or row["taken_down_at"] is not None \
+            or row["owner_suspended_at"] is not None:
         raise NotFound("Video not found")
     if row["status"] == "ready":
         return VideoView(models.video(row), public=True)

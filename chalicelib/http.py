@@ -108,6 +108,12 @@ def public_json(request: Any, body: Any, cache: CachePolicy, status: int = 200,
     return cached_text(request, dumps(body), cache, status=status, vary_authorization=vary_authorization)
 
 
+def redirect(location: str, cache: CachePolicy, status: int = 308) -> Response:
+    """A permanent redirect (to a query's normal form): cacheable, so the CDN answers it too."""
+    return Response(body="", status_code=status,
+                    headers={"Location": location, "Cache-Control": cache.header})
+
+
 def private_json(body: Any, status: int = 200, headers: Optional[Dict[str, str]] = None) -> Response:
     """An answer computed for a signed-in user, or a write: never stored by any cache."""
     out = {"Content-Type": "application/json", "Cache-Control": PRIVATE}

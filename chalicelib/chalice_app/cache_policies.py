@@ -36,3 +36,8 @@ CATALOGUE = CachePolicy(max_age=60, s_maxage=300, stale_while_revalidate=600, st
 # Trending: what chalicelib.trending.cache_control answers at the default 5-minute refresh
 # (the answers carry the configured period's header; this is the declared class).
 TRENDING = CachePolicy(max_age=60, s_maxage=300, stale_while_revalidate=300, stale_if_error=DAY)
+# Search answers (first page): results move with new uploads and counters, slowly enough.
+SEARCH = CachePolicy(max_age=30, s_maxage=60, stale_while_revalidate=300, stale_if_error=DAY)
+# The redirect from a spelling to its normal form never changes.
+CANONICAL_REDIRECT = CachePolicy(max_age=86400, s_maxage=86400, stale_while_revalidate=86400,
+                                 stale_if_error=DAY)

@@ -53,14 +53,14 @@ def _post_comment(call: Call, video_id: str, parent_id=None):
 
 @endpoint(bp, "POST", "/v1/videos/{id}/comments", summary="Comment on a video, or reply to a top-level comment",
           tag="engagement", params=IdPath, auth=SIGNED_IN, body=NewComment, answer=Comment, status=201,
-          rate_limit="comment", errors=(404, 409), headers=(IDEMPOTENCY_KEY,))
+          rate_limit="comment", errors=(403, 404, 409), headers=(IDEMPOTENCY_KEY,))
 def v1_post_comment(call: Call):
     return _post_comment(call, call.path.id, call.body.parent_id)
 
 
 @endpoint(bp, "POST", "/videos/{video_id}/comment", summary="Comment on a video (the current frontend's route)",
           tag="engagement", params=VideoIdPath, auth=SIGNED_IN, body=CommentText, answer=Comment,
-          rate_limit="comment", errors=(404, 409), headers=(IDEMPOTENCY_KEY,))
+          rate_limit="comment", errors=(403, 404, 409), headers=(IDEMPOTENCY_KEY,))
 def post_comment(call: Call):
     return _post_comment(call, call.path.video_id)
 

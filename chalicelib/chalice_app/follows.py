@@ -9,7 +9,7 @@ from ..schema.people import FollowMessage, FollowState
 from .declare import SIGNED_IN, Call, endpoint
 
 bp = Blueprint(__name__)
-ERRORS = (404,)
+ERRORS = (403, 404)  # 403 across a block
 
 
 def _state(call: Call, following: bool) -> dict:

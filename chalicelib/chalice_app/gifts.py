@@ -52,7 +52,7 @@ catalogue_routes(bp, "/gifts/types", "/v1/gifts/types", "gift_types", summary="T
 
 
 @endpoint(bp, "POST", "/gifts/send", summary="Send a gift (the current frontend's route)", tag=TAG,
-          auth=SIGNED_IN, body=money.GiftSend, answer=money.Gift, headers=(KEY,), errors=(402, 404, 409),
+          auth=SIGNED_IN, body=money.GiftSend, answer=money.Gift, headers=(KEY,), errors=(402, 403, 404, 409),
           description="A bare JSON string body (the receiver id alone) is a 400 and moves nothing.")
 def send_gift(call: Call):
     answer, _ = _send(call, required_key=False)
@@ -60,7 +60,7 @@ def send_gift(call: Call):
 
 
 @endpoint(bp, "POST", "/v1/gifts", summary="Send a gift", tag=TAG, auth=SIGNED_IN, body=money.GiftSend,
-          answer=money.Gift, status=201, also_ok=(200,), headers=(KEY_REQUIRED,), errors=(402, 404, 409),
+          answer=money.Gift, status=201, also_ok=(200,), headers=(KEY_REQUIRED,), errors=(402, 403, 404, 409),
           description="201 for a new gift; 200 when the Idempotency-Key was seen (the first gift).")
 def v1_send_gift(call: Call):
     answer, created = _send(call, required_key=True)

@@ -11,6 +11,8 @@ from ..repo import accounts, users
 
 
 def _current(principal: auth.Principal, version: int) -> None:
+    if version == users.SUSPENDED:
+        raise Unauthorized("This account is suspended")
     if tokens.claimed_version(principal.claims) != version:
         raise Unauthorized("Token has been revoked; sign in again")
 
@@ -34,7 +36,7 @@ def signed_in_profile(request: Any) -> Tuple[auth.Principal, dict]:
         row = accounts.profile(principal.user_id)
         if row is None:  # deleted again at once
             raise Unauthorized("User not found")
-    _current(principal, int(row["token_version"]))
+    _current(principal, users.SUSPENDED if row.get("suspended_at") else int(row["token_version"]))
     return principal, row
 
 

@@ -5,6 +5,7 @@ from typing import Any, Dict, Optional
 
 from .. import db, models, ratelimit
 from ..errors import BadRequest, Conflict, Forbidden, NotFound
+from ..moderation.blocks import refuse_if_blocked
 from ..repo import comments
 
 MAX_CHARS = 500
@@ -49,8 +50,10 @@ def post(
             earlier = comments.comment_by_idempotency_key(conn, user_id, idempotency_key)
             if earlier:
                 return _replayed(earlier, video_id)
-        if comments.visible_video_owner(conn, video_id) is None:
+        owner = comments.visible_video_owner(conn, video_id)
+        if owner is None:
             raise NotFound("Video not found")
+        refuse_if_blocked(conn, user_id, owner, "comment on the videos of")
         if parent_id:
             parent = comments.lock_live_parent(conn, parent_id)
             if parent is None:

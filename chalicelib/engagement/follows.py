@@ -6,6 +6,7 @@ from typing import Any, Dict
 from .. import db, ratelimit
 from ..errors import BadRequest, NotFound
 from ..repo import counters, follows
+from ..moderation.blocks import refuse_if_blocked
 from . import counters as folding
 
 
@@ -15,6 +16,8 @@ def set_following(follower_id: str, followed_id: str, following: bool) -> Dict[s
         raise BadRequest("You cannot follow yourself")
 
     def work(conn: Any) -> Dict[str, Any]:
+        if following:
+            refuse_if_blocked(conn, follower_id, followed_id, "follow")
         ratelimit.check(conn, follower_id, "follow")
         result = (follows.follow if following else follows.unfollow)(conn, follower_id, followed_id)
         if not result["found"]:

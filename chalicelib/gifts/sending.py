@@ -12,6 +12,7 @@ from typing import Any, Dict, Optional, Tuple
 
 from .. import db, rules
 from ..errors import BadRequest, Conflict, NotFound, PaymentRequired
+from ..moderation.blocks import refuse_if_blocked
 from ..repo import gifts as repo
 from . import events, ledger, money, shapes
 
@@ -85,6 +86,7 @@ def send(sender_id: str, req: GiftRequest, idempotency_key: Optional[str] = None
             raise BadRequest(f"A gift may cost at most {MAX_COINS_PER_GIFT} coins")
         if not repo.user_exists(conn, req.recipient_id):
             raise NotFound("Recipient not found")
+        refuse_if_blocked(conn, sender_id, req.recipient_id, "send gifts to")
         _check_target(conn, req)
         # The sender's side first; the creator's row (hot under a popular live) is locked
         # last, so it is held only for the credit and the commit.

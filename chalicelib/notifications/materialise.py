@@ -27,6 +27,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .. import db
 from ..config import settings
+from ..repo import blocks
 from ..repo import notification_outbox as outbox
 from . import messages
 
@@ -148,7 +149,14 @@ def _batch(conn: Any, batch: int, window_s: int) -> Optional[Dict[str, Any]]:
         return None
     rows = outbox.take_batch(conn, batch)
     events = [e for r in rows if r["kind"] != "direct" for e in _events(r)]
-    new_rows = [d for d in (_direct(r) for r in rows if r["kind"] == "direct") if d]
+    direct = [r for r in rows if r["kind"] == "direct"]
+    # Nothing passes between two users when either has blocked the other (issue 16).
+    blocked = blocks.blocked_pairs(conn, [(e.key[0], e.actor) for e in events] + [
+        (r["user_id"], r["actor_id"]) for r in direct if r["actor_id"] is not None])
+    if blocked:
+        events = [e for e in events if frozenset((e.key[0], e.actor)) not in blocked]
+        direct = [r for r in direct if frozenset((str(r["user_id"]), str(r["actor_id"]))) not in blocked]
+    new_rows = [d for d in (_direct(r) for r in direct) if d]
     now = dt.datetime.now(UTC)
     existing = outbox.lock_groups(conn, {e.key for e in events})
     names = outbox.usernames(conn, {e.actor for e in events if e.sign > 0})

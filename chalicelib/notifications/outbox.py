@@ -12,7 +12,7 @@ from ..repo import notification_outbox
 
 # The current backend's types, and the ones this API adds.
 TYPES = ("new_follower", "new_like", "new_comment", "gift_received", "live_started", "mention",
-         "video_ready", "video_failed")
+         "video_ready", "video_failed", "content_taken_down", "content_restored")
 
 
 def notify(conn: Any, recipient_id: str, type: str, title: str, message: Optional[str] = None,  # noqa: A002

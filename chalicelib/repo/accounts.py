@@ -12,7 +12,7 @@ PROFILE_COLUMNS = (
     "coalesce(u.coin_balance, 0) AS coin_balance, coalesce(u.total_earnings, 0) AS total_earnings, "
     "coalesce(u.followers_count, 0) AS followers_count, coalesce(u.following_count, 0) AS following_count, "
     "u.created_at, coalesce(u.email_verified, false) AS email_verified, "
-    "coalesce(u.two_factor_enabled, false) AS two_factor_enabled, u.token_version"
+    "coalesce(u.two_factor_enabled, false) AS two_factor_enabled, u.token_version, u.suspended_at"
 )
 
 # Sign-ups (and renames) of the same address or name wait for each other, so the

@@ -35,7 +35,9 @@ def page(video_id: str, after: Optional[Position], limit: int) -> Optional[list]
         FROM videos v
         LEFT JOIN LATERAL (
             SELECT c.* FROM video_comments c
-            WHERE c.video_id = v.id AND c.deleted_at IS NULL AND c.created_at IS NOT NULL{cond}
+            WHERE c.video_id = v.id AND c.deleted_at IS NULL AND c.created_at IS NOT NULL
+              AND c.taken_down_at IS NULL AND NOT EXISTS (
+                  SELECT 1 FROM users su WHERE su.id = c.user_id AND su.suspended_at IS NOT NULL){cond}
             {NEWEST_FIRST} LIMIT %(n)s
         ) c ON true
         LEFT JOIN users cu ON cu.id = c.user_id

@@ -11,11 +11,17 @@ from ..cursors import Position
 from ..timestamps import NOW_UTC
 
 _COLUMNS = "id, user_id, type, title, message, data, is_read, created_at"
+# Notifications whose (latest) actor is blocked either way stay out of the list (issue 16).
+_NOT_FROM_BLOCKED = (
+    "NOT EXISTS (SELECT 1 FROM user_blocks b WHERE (b.blocker_id = notifications.user_id"
+    " AND b.blocked_id::text = notifications.data->>'actor_id') OR (b.blocked_id ="
+    " notifications.user_id AND b.blocker_id::text = notifications.data->>'actor_id'))"
+)
 
 
 def recent(user_id: str, limit: int, unread_only: bool, after: Optional[Position] = None) -> List[dict]:
     """Newest first; one range scan of notifications_user_recent (or _unread)."""
-    where = ["user_id = %(user)s", "created_at IS NOT NULL"]
+    where = ["user_id = %(user)s", "created_at IS NOT NULL", _NOT_FROM_BLOCKED]
     if unread_only:
         where.append("is_read IS NOT TRUE")
     if after is not None:

@@ -85,10 +85,11 @@ def _one(conn: Any, sql: str, params: dict) -> Optional[dict]:
     return conn.execute(sql, params).fetchone()
 
 
-def record_upload(public_id: str, meta: dict, conn: Any = None) -> Optional[dict]:
+def record_upload(public_id: str, meta: dict, conn: Any = None, awaits_moderation: bool = False) -> Optional[dict]:
     """The upload notification: pending -> ready with the asset's metadata. Only the first
-    one counts; a failed video stays failed (failure wins whatever the order). Answers the
-    row (with `became_ready`) when this call changed it."""
+    one counts; a failed video stays failed (failure wins whatever the order); a video whose
+    moderation is pending stays pending until approved (record_approval), unless the approval
+    came first. Answers the row (with `became_ready`) when this call changed it."""
     return _one(
         conn,
         f"""
@@ -96,14 +97,37 @@ def record_upload(public_id: str, meta: dict, conn: Any = None) -> Optional[dict
             upload_received_at = now(),
             duration_seconds = %(duration)s, width = %(width)s, height = %(height)s,
             bytes = %(bytes)s, format = %(format)s,
-            status = CASE WHEN status = 'pending' THEN 'ready' ELSE status END,
+            status = CASE WHEN status = 'pending' AND NOT (%(awaits)s AND moderation_approved_at IS NULL)
+                          THEN 'ready' ELSE status END,
             {_OWE_DESTROY_IF_GONE},
             updated_at = now()
         WHERE cloudinary_public_id = %(public_id)s AND upload_received_at IS NULL
         RETURNING id, status, user_id, title, deleted_at IS NULL AND status = 'ready' AS became_ready
         """,
-        {**meta, "public_id": public_id},
+        {**meta, "public_id": public_id, "awaits": awaits_moderation},
     )
+
+
+def record_approval(public_id: str, conn: Any) -> Optional[dict]:
+    """Moderation approved: recorded once; a pending video whose upload has arrived becomes
+    ready (`became_ready`); a failed one stays failed."""
+    return conn.execute(
+        """
+        WITH old AS (
+            SELECT id, status FROM videos
+            WHERE cloudinary_public_id = %(public_id)s AND moderation_approved_at IS NULL FOR UPDATE
+        )
+        UPDATE videos v SET
+            moderation_approved_at = now(),
+            status = CASE WHEN v.status = 'pending' AND v.upload_received_at IS NOT NULL
+                          THEN 'ready' ELSE v.status END,
+            updated_at = now()
+        FROM old WHERE v.id = old.id
+        RETURNING v.id, v.status, v.user_id, v.title,
+                  old.status = 'pending' AND v.status = 'ready' AND v.deleted_at IS NULL AS became_ready
+        """,
+        {"public_id": public_id},
+    ).fetchone()
 
 
 def record_eager_ready(public_id: str) -> Optional[dict]:

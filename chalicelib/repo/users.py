@@ -18,6 +18,15 @@ ON CONFLICT DO NOTHING
 """
 
 
+# A suspended user's tokens are all refused: their version reads as SUSPENDED, which no
+# token carries (versions start at 0), in the same primary-key read every call makes.
+SUSPENDED = -1
+_VERSION = (
+    f"SELECT CASE WHEN suspended_at IS NULL THEN token_version ELSE {SUSPENDED} END"
+    " AS token_version FROM users WHERE id = %s"
+)
+
+
 def ensure_profile(user_id: str, claims: Dict[str, Any]) -> int:
     """The user's token version, making a profile row for a valid token whose `sub` has none
     yet (first use; version 0).
@@ -30,7 +39,7 @@ def ensure_profile(user_id: str, claims: Dict[str, Any]) -> int:
     on it. Conflicts on username or email fall back to values derived from the id. The
     claims are user-editable: only clean text of sane length is kept (profile_claims).
     """
-    row = db.fetch_one("SELECT token_version FROM users WHERE id = %s", (user_id,))
+    row = db.fetch_one(_VERSION, (user_id,))
     if row is not None:
         return int(row["token_version"])
     suffix = user_id.replace("-", "")
@@ -54,7 +63,7 @@ def ensure_profile(user_id: str, claims: Dict[str, Any]) -> int:
         for attempt in [None, *attempts]:
             if attempt is not None:
                 conn.execute(_INSERT_PROFILE, {**fields, **attempt})
-            found = conn.execute("SELECT token_version FROM users WHERE id = %s", (user_id,)).fetchone()
+            found = conn.execute(_VERSION, (user_id,)).fetchone()
             if found:
                 return int(found["token_version"])
         raise RuntimeError(f"could not create a profile for {user_id}")
@@ -67,4 +76,6 @@ def forget_known() -> None:
 
 
 def get_user(user_id: str) -> Optional[dict]:
-    return db.fetch_one(f"SELECT {USER_COLUMNS} FROM users u WHERE u.id = %s", (user_id,))
+    """A public profile; a suspended user has none (404, like their content)."""
+    return db.fetch_one(
+        f"SELECT {USER_COLUMNS} FROM users u WHERE u.id = %s AND u.suspended_at IS NULL", (user_id,))

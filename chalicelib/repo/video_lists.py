@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Optional
 
 from .. import db
+from . import blocks
 from ..cursors import Position
 from .videos import VIDEO_COLUMNS, VIDEO_FROM, VISIBLE
 
@@ -98,6 +99,7 @@ def _followed_sql(cond: str, offset: str = "") -> str:
                 {NEWEST_FIRST} LIMIT %(per_user)s
             ) v
             WHERE f.follower_id = %(viewer)s
+              AND NOT {blocks.between("f.follower_id", "f.following_id")}
             {NEWEST_FIRST} LIMIT %(n)s{offset}
         )
         SELECT {VIDEO_COLUMNS} FROM page JOIN videos v ON v.id = page.id

@@ -12,11 +12,17 @@ VIDEO_COLUMNS = """
     coalesce(v.views_count, 0) AS views_count, coalesce(v.likes_count, 0) AS likes_count,
     coalesce(v.comments_count, 0) AS comments_count, coalesce(v.shares_count, 0) AS shares_count,
     v.created_at, v.status, v.deleted_at, v.cloudinary_public_id, v.duration_seconds,
-    v.width, v.height, u.username, u.avatar_url
+    v.width, v.height, v.taken_down_at, u.username, u.avatar_url,
+    u.suspended_at AS owner_suspended_at
 """
 VIDEO_FROM = "videos v JOIN users u ON u.id = v.user_id"
-# What every list and every anonymous read may show.
-VISIBLE = "v.status = 'ready' AND v.deleted_at IS NULL"
+# A suspended user's content is hidden with them (issue 16); a primary-key probe per row.
+OWNER_ACTIVE = (
+    "NOT EXISTS (SELECT 1 FROM users su WHERE su.id = v.user_id AND su.suspended_at IS NOT NULL)"
+)
+# What every list and every anonymous read may show: ready, not deleted, not taken down by a
+# moderator, its owner not suspended.
+VISIBLE = f"v.status = 'ready' AND v.deleted_at IS NULL AND v.taken_down_at IS NULL AND {OWNER_ACTIVE}"
 
 
 def get_video(video_id: str) -> Optional[dict]:

@@ -10,7 +10,7 @@ from .common import CursorPage
 from .types import Answer, Flag, Input, Uuid
 
 TYPES = ["new_follower", "new_like", "new_comment", "gift_received", "live_started", "mention",
-         "video_ready", "video_failed"]
+         "video_ready", "video_failed", "content_taken_down", "content_restored"]
 
 Timestamp = Annotated[str, Meta(extra_json_schema={"format": "date-time"})]
 

@@ -114,6 +114,12 @@ def reset() -> None:
         _holder.reset()
 
 
+def expire() -> None:
+    """Make the next read revalidate the index at once (a removal rewrote the lists)."""
+    with _holder.lock:
+        _holder.checked_at = 0.0
+
+
 def answer(shape: str, limit: int, hashtag: Optional[str] = None) -> Answer:
     """The prepared answer for a trending read: `shape` COMPAT (JSON array of Video) or V1
     (`{"items", "next_cursor", "generated_at"}`), the first `limit` videos of the global list

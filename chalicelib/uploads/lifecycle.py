@@ -69,6 +69,10 @@ def delete_video(video_id: str, user_id: str) -> Deletion:
         return row
 
     row = db.in_transaction(work)
+    if row["deleted_at"] is None:  # gone from trending now, not at the next refresh
+        from ..trending import removal
+
+        removal.remove_videos([video_id])
     public_id = row["cloudinary_public_id"]
     if not public_id or row["asset_destroyed_at"] is not None:
         return Deletion(video_id, True)

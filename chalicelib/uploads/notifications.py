@@ -59,7 +59,7 @@ def verify(raw_body: bytes, headers: Mapping[str, str], now: Optional[float] = N
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: str  # upload | eager | failure | ignored
+    kind: str  # upload | eager | approval | failure | ignored
     public_id: Optional[str]
     result: str  # applied | duplicate | unknown | ignored
     video_id: Optional[str] = None
@@ -127,14 +127,30 @@ def _failure_reason(payload: Mapping[str, Any]) -> Optional[str]:
                 why = _error_message(item.get("reason") or item.get("error")) or "unknown reason"
                 return f"rendition {item.get('transformation', '?')} failed: {why}"
     if payload.get("notification_type") == "moderation" and payload.get("moderation_status") == "rejected":
-        return "rejected by moderation"
+        kind = payload.get("moderation_kind")
+        return f"rejected by moderation ({kind})" if isinstance(kind, str) else "rejected by moderation"
+    for item in _moderation(payload):
+        if item.get("status") == "rejected":
+            return f"rejected by moderation ({item.get('kind', '?')})"
     return None
+
+
+def _moderation(payload: Mapping[str, Any]) -> list:
+    """The upload's moderation entries ([{kind, status}]) when the add-on was asked for."""
+    entries = payload.get("moderation")
+    return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+
+
+def _awaits_moderation(payload: Mapping[str, Any]) -> bool:
+    return any(item.get("status") == "pending" for item in _moderation(payload))
 
 
 def _classify(payload: Mapping[str, Any]) -> str:
     if _failure_reason(payload):
         return "failure"
     kind = payload.get("notification_type")
+    if kind == "moderation" and payload.get("moderation_status") == "approved":
+        return "approval"
     return kind if kind in ("upload", "eager") else "ignored"
 
 
@@ -161,6 +177,10 @@ def apply(payload: Mapping[str, Any]) -> Outcome:
         changed = repo.record_eager_ready(public_id)
     else:
         changed = db.in_transaction(lambda conn: _transition(conn, kind, public_id, payload))
+        if changed is not None and kind == "failure":  # a ready video may be trending
+            from ..trending import removal
+
+            removal.remove_videos([str(changed["id"])])
     if changed is not None:
         return Outcome(kind, public_id, "applied", str(changed["id"]))
     known = repo.state_of(public_id)
@@ -174,8 +194,11 @@ def apply(payload: Mapping[str, Any]) -> Outcome:
 def _transition(conn: Any, kind: str, public_id: str, payload: Mapping[str, Any]) -> Optional[dict]:
     """Ready or failed, and the owner's notification in the same transaction (exactly once:
     a duplicate delivery changes no row, so it notifies nobody)."""
-    if kind == "upload":
-        row = repo.record_upload(public_id, _metadata(payload), conn)
+    if kind in ("upload", "approval"):
+        if kind == "upload":
+            row = repo.record_upload(public_id, _metadata(payload), conn, _awaits_moderation(payload))
+        else:
+            row = repo.record_approval(public_id, conn)
         if row is not None and row["became_ready"]:
             notify(conn, str(row["user_id"]), "video_ready", "Your video is ready",
                    f'"{row["title"]}" is now live on TrendKe', {"video_id": str(row["id"])})

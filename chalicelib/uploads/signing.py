@@ -88,6 +88,9 @@ def server_params(video_id: str, timestamp: int) -> Dict[str, object]:
         "eager_notification_url": hook,
         "allowed_formats": ",".join(ALLOWED_FORMATS),
         "context": encode_context(limits()),
+        # Moderation before publishing (CLOUDINARY_MODERATION, e.g. aws_rek_video): signed like
+        # everything else, so the browser cannot drop it; the video stays pending until approved.
+        **({"moderation": settings().cloudinary_moderation} if settings().cloudinary_moderation else {}),
     }
 
 

@@ -1,0 +1,84 @@
+"""Reports: what a user may report and why, and the queue moderators work through."""
+from __future__ import annotations
+
+import uuid
+from typing import Any, Dict, Optional, Tuple
+
+from .. import cursors, db, ratelimit, timestamps
+from ..errors import BadRequest, NotFound
+from ..feed import Page
+from ..repo import moderation as repo
+
+TARGET_TYPES = ("video", "comment", "user")
+# The reasons a user may pick, and how much one report of each weighs in the queue: harm to a
+# person outweighs a nuisance; a child-safety report alone outranks a pile of spam reports.
+REASONS: Dict[str, int] = {
+    "spam": 1, "misinformation": 1, "other": 1, "copyright": 2, "harassment": 3,
+    "hate": 3, "sexual_content": 3, "violence": 3, "self_harm": 5, "child_safety": 10,
+}
+MAX_NOTE_CHARS = 1000
+_FIELDS = {"target_type", "target_id", "reason", "note"}
+
+
+def parse(body: Dict[str, Any]) -> Tuple[str, str, str, Optional[str]]:
+    unknown = set(body) - _FIELDS
+    if unknown:
+        raise BadRequest(f"Unknown field(s): {', '.join(sorted(unknown))}")
+    target_type, target_id = body.get("target_type"), body.get("target_id")
+    reason, note = body.get("reason"), body.get("note")
+    if target_type not in TARGET_TYPES:
+        raise BadRequest("'target_type' must be one of " + ", ".join(TARGET_TYPES))
+    try:
+        target_id = str(uuid.UUID(target_id))
+    except (ValueError, TypeError, AttributeError):
+        raise BadRequest("'target_id' must be a UUID") from None
+    if reason not in REASONS:
+        raise BadRequest("'reason' must be one of " + ", ".join(REASONS))
+    if note is not None:
+        if not isinstance(note, str) or len(note) > MAX_NOTE_CHARS:
+            raise BadRequest(f"'note' must be text of at most {MAX_NOTE_CHARS} characters")
+        note = note.strip() or None
+    return target_type, target_id, reason, note
+
+
+def _shape(row: dict) -> Dict[str, Any]:
+    return {"id": str(row["id"]), "target_type": row["target_type"],
+            "target_id": str(row["target_id"]), "reason": row["reason"], "note": row["note"],
+            "status": row["status"], "created_at": timestamps.iso(row["created_at"])}
+
+
+def report(reporter_id: str, body: Dict[str, Any]) -> Tuple[Dict[str, Any], bool]:
+    """(the report, created?). A repeat while the first is open answers the first (200)."""
+    target_type, target_id, reason, note = parse(body)
+    if target_type == "user" and target_id == reporter_id:
+        raise BadRequest("You cannot report yourself")
+
+    def work(conn: Any) -> Tuple[dict, bool]:
+        existing = repo.open_report(conn, reporter_id, target_type, target_id)
+        if existing is not None:
+            return existing, False
+        if not repo.target_exists(conn, target_type, target_id):
+            raise NotFound(f"{target_type.title()} not found")
+        ratelimit.check(conn, reporter_id, "report")
+        row = repo.insert_report(conn, reporter_id, target_type, target_id, reason, note)
+        if row is None:  # a concurrent duplicate committed first
+            return repo.open_report(conn, reporter_id, target_type, target_id), False
+        return row, True
+
+    row, created = db.in_transaction(work)
+    return _shape(row), created
+
+
+def queue(cursor: Optional[str], limit: int) -> Page:
+    after = cursors.decode_ranked("reports-queue", cursor) if cursor is not None else None
+    rows = repo.queue(list(REASONS), list(REASONS.values()), after, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = cursors.encode_ranked("reports-queue", rows[-1]["weight"], rows[-1]["key"]) if more else None
+    items = [{
+        "target_type": r["target_type"], "target_id": str(r["target_id"]), "weight": r["weight"],
+        "reports_count": r["reports_count"], "reasons": list(r["reasons"]),
+        "first_reported_at": timestamps.iso(r["first_reported_at"]),
+        "last_reported_at": timestamps.iso(r["last_reported_at"]),
+    } for r in rows]
+    return Page(items, next_cursor)
