@@ -12,8 +12,8 @@ MULTIPART = "multipart/form-data"
 
 
 def register_http(app: Chalice) -> None:
-    from . import (accounts, docs, engagement, feed, follows, gifts, me, middleware, notifications,
-                   payments, people, system, trending, uploads)
+    from . import (accounts, docs, engagement, feed, follows, gifts, live, me, middleware,
+                   notifications, payments, people, system, trending, uploads)
 
     # Every route answers CORS preflight for the frontend's origin: API Gateway from the
     # deployed definition, `chalice local` and the test client the same way. Set before the
@@ -43,4 +43,5 @@ def register_http(app: Chalice) -> None:
     app.register_blueprint(notifications.bp)
     app.register_blueprint(gifts.bp)
     app.register_blueprint(payments.bp)
+    app.register_blueprint(live.bp)
     app.register_blueprint(docs.bp)

@@ -5,15 +5,15 @@ import html
 from functools import lru_cache
 
 from ..config import API_VERSION
-from . import notifications
+from . import live, notifications
 from .accounts import ACCOUNT_SCHEMAS
 from .operations import OPERATIONS as _CORE_OPERATIONS
 from .operations_money import MONEY_OPERATIONS, PAYMENT_FLOW_OPERATIONS
 from .schemas import SCHEMAS as _CORE_SCHEMAS
 
 OPERATIONS = {**_CORE_OPERATIONS, **notifications.OPERATIONS, **MONEY_OPERATIONS,
-              **PAYMENT_FLOW_OPERATIONS}
-SCHEMAS = {**_CORE_SCHEMAS, **notifications.SCHEMAS, **ACCOUNT_SCHEMAS}
+              **PAYMENT_FLOW_OPERATIONS, **live.OPERATIONS}
+SCHEMAS = {**_CORE_SCHEMAS, **notifications.SCHEMAS, **ACCOUNT_SCHEMAS, **live.SCHEMAS}
 
 
 @lru_cache(maxsize=1)
