@@ -136,12 +136,14 @@ class LocalWebSocketGateway:
     # ---- management API ------------------------------------------------------------------
 
     def post(self, connection_id: str, data: bytes) -> bool:
+        from websockets.protocol import State
+
         websocket = self._open.get(connection_id)
-        if websocket is None or self._loop is None:
+        if websocket is None or self._loop is None or websocket.state is not State.OPEN:
             return False
         future = asyncio.run_coroutine_threadsafe(websocket.send(data.decode("utf-8")), self._loop)
         try:
-            future.result(timeout=5)
+            future.result(timeout=2)
             return True
         except Exception:
             return False

@@ -68,7 +68,7 @@ def test_bad_tokens_are_refused_at_the_handshake(gateway, client, make_user, sql
 
     host = make_user()
     sid = start_session(client, host["id"])["id"]
-    forged = mint_token(str(host["id"]), "not-the-secret")
+    forged = mint_token(str(host["id"]), "not-the-secret-but-long-enough-for-hs256!")
     expired = mint_token(str(host["id"]), "trendke-dev-secret-do-not-use-in-prod", ttl_s=-3600)
     for token, status, detail in ((forged, 401, "Invalid token"), (expired, 401, "Token has expired"),
                                   ("", 401, "A token is required")):

@@ -24,6 +24,10 @@ from . import sender
 
 WELCOME_TRIES = 25
 WELCOME_PAUSE_S = 0.08
+# A socket whose $connect is still running, or just returned, is "gone" to post_to_connection
+# for a moment; a broadcast's GoneException forgets only sockets older than this (a socket
+# that never opens is forgotten by its welcome).
+YOUNG_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ def send(rows: Iterable[dict], data: bytes) -> None:
     """`data` to each socket row; the gone ones are forgotten (and their users announced)."""
     gone = sender.post_many([(r["endpoint"], r["connection_id"]) for r in rows], data)
     if gone:
-        forget(gone)
+        forget(gone, older_than_s=YOUNG_S)
 
 
 def to_session(session_id: str, data: bytes, *, exclude: Optional[str] = None,
@@ -141,11 +145,11 @@ def disconnect(connection_id: str) -> None:
     forget([connection_id])
 
 
-def forget(connection_ids: List[str], *, announce: bool = True) -> None:
+def forget(connection_ids: List[str], *, announce: bool = True, older_than_s: float = 0) -> None:
     """Drop sockets (closed, gone or kicked); a user whose last socket it was has left."""
     def unit(conn: Any) -> list:
         left = []
-        for row in live_connections.remove_many(conn, connection_ids):
+        for row in live_connections.remove_many(conn, connection_ids, older_than_s):
             session_id, user_id = str(row["session_id"]), str(row["user_id"])
             session = live.session(conn, session_id, lock=True)
             if live_connections.of_session(conn, session_id, user_id=user_id):
@@ -164,8 +168,8 @@ def forget(connection_ids: List[str], *, announce: bool = True) -> None:
             gone = sender.post_many([(r["endpoint"], r["connection_id"]) for r in rows],
                                     frame("user_left", user_id=user_id, username=username,
                                           viewer_count=viewers))
-            if gone:
-                forget(gone, announce=False)  # one level: no cascade of announcements
+            if gone:  # one level: no cascade of announcements
+                forget(gone, announce=False, older_than_s=YOUNG_S)
 
 
 def caller_of(connection_id: str) -> Caller:

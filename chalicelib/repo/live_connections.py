@@ -36,9 +36,12 @@ def remove(conn: Any, connection_id: str) -> Optional[dict]:
                         (connection_id,)).fetchone()
 
 
-def remove_many(conn: Any, connection_ids: Iterable[str]) -> List[dict]:
-    return conn.execute(f"DELETE FROM live_connections WHERE connection_id = ANY(%s) RETURNING {_CONNECTION}",
-                        (list(connection_ids),)).fetchall()
+def remove_many(conn: Any, connection_ids: Iterable[str], older_than_s: float = 0) -> List[dict]:
+    """Delete sockets; with `older_than_s`, only those connected at least that long ago."""
+    return conn.execute(
+        "DELETE FROM live_connections WHERE connection_id = ANY(%s)"
+        f" AND connected_at <= {NOW_UTC} - make_interval(secs => %s) RETURNING {_CONNECTION}",
+        (list(connection_ids), older_than_s)).fetchall()
 
 
 def recount(conn: Any, session_id: str) -> int:

@@ -29,7 +29,9 @@ def ws_url(gateway, session_id, user_id=None, *, token: Optional[str] = None, us
 def connect(gateway, session_id, user_id, **kw) -> Any:
     from websockets.sync.client import connect as ws_connect
 
-    return ws_connect(ws_url(gateway, session_id, user_id, **kw), open_timeout=10)
+    # Entered at once: an open ClientConnection, itself a context manager (closes on exit).
+    return ws_connect(ws_url(gateway, session_id, user_id, **kw), open_timeout=10,
+                      max_queue=None).__enter__()  # unbounded: a test that never reads still closes at once
 
 
 def until(ws, kind: str, timeout: float = 10.0, **match) -> dict:
