@@ -66,6 +66,11 @@ def resources_for(action: str) -> list:
     if service == "ses":  # SES authorises a send on the sender's identity (its domain)
         domain = ENV["MAIL_FROM"].rsplit("@", 1)[1].rstrip(">")
         return [f"arn:aws:ses:{ACCOUNT_REGION}:identity/{domain}"]
+    if service == "execute-api":  # any stage of the app's WebSocket API, sockets only
+        return [f"arn:aws:execute-api:{ACCOUNT_REGION}:a1b2c3d4e5/api/POST/@connections/abc=",
+                f"arn:aws:execute-api:{ACCOUNT_REGION}:a1b2c3d4e5/api/DELETE/@connections/abc="]
+    if service == "lambda":  # the live welcome, invoked asynchronously after $connect
+        return [f"arn:aws:lambda:{ACCOUNT_REGION}:function:{ENV['LIVE_WELCOME_FUNCTION']}"]
     pytest.fail(f"{action}: no resource model for this service yet; add it here and to the policy")
 
 
@@ -142,6 +147,8 @@ def test_no_wildcard_actions_and_scoped_resources():
     ("ssm:GetParametersByPath", f"arn:aws:ssm:{ACCOUNT_REGION}:parameter/trendke/prod"),
     ("logs:PutLogEvents", f"arn:aws:logs:{ACCOUNT_REGION}:log-group:/aws/lambda/other:log-stream:x"),
     ("kms:Decrypt", "*"),
+    ("execute-api:Invoke", f"arn:aws:execute-api:{ACCOUNT_REGION}:a1b2c3d4e5/api/GET/feed"),
+    ("lambda:InvokeFunction", f"arn:aws:lambda:{ACCOUNT_REGION}:function:trendke-api-prod-api_handler"),
     ("ses:SendEmail", f"arn:aws:ses:{ACCOUNT_REGION}:identity/other.example"),
     ("ses:SendRawEmail", f"arn:aws:ses:{ACCOUNT_REGION}:identity/trendke.co.ke"),
 ])

@@ -100,3 +100,19 @@ def test_guest_requests_are_for_the_host_and_cohosts(client, make_user, sql):
     assert client.http.get(path, headers=auth_headers(stranger["id"])).status_code == 403
     people = client.http.get(f"/live/participants/{sid}")
     assert people.status_code == 200 and [p["role"] for p in json.loads(people.body)] == ["host"]
+
+
+def test_the_sweep_ends_sessions_whose_host_is_gone(client, make_user, sql, settings_env, monkeypatch):
+    from chalicelib.live import sweep
+
+    gone_host, present_host = make_user(), make_user()
+    stale = start_session(client, gone_host["id"])["id"]
+    fresh = start_session(client, present_host["id"])["id"]
+    monkeypatch.setenv("LIVE_HOST_GRACE_S", "60")
+    assert sweep.end_hostless() == []  # both within the grace period
+    sql("UPDATE live_sessions SET host_seen_at = host_seen_at - interval '5 minutes',"
+        " started_at = started_at - interval '5 minutes' WHERE id = %s", (stale,))
+    assert sweep.end_hostless() == [stale]
+    rows = {str(r["id"]): r["status"] for r in sql("SELECT id, status FROM live_sessions")}
+    assert rows == {stale: "ended", fresh: "active"}
+    assert sweep.end_hostless() == []  # idempotent
