@@ -5,7 +5,7 @@ import importlib
 import sys
 
 SECTIONS = ["import_time", "feed", "trending", "uploads", "engagement", "reconcile", "notifications",
-            "accounts", "gifts", "observability"]
+            "accounts", "gifts", "live", "observability"]
 
 
 def main(argv: list) -> None:

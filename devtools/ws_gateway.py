@@ -27,6 +27,7 @@ from typing import Any, Dict, Optional
 API_ID, STAGE = "local", "local"
 PATH_PREFIX = "/ws/live/"
 MAX_FRAME = 128 * 1024  # API Gateway's frame limit
+CONNECT_TIMEOUT_S = 30  # $connect's integration timeout on API Gateway is 29 s
 
 
 class LocalWebSocketGateway:
@@ -79,7 +80,8 @@ class LocalWebSocketGateway:
 
         self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
         async with serve(self._socket, self.host, self.port, process_request=self._handshake,
-                         max_size=MAX_FRAME, ping_interval=None) as server:
+                         max_size=MAX_FRAME, ping_interval=None,
+                         open_timeout=CONNECT_TIMEOUT_S) as server:
             self.port = server.sockets[0].getsockname()[1]
             self._ready.set()
             await self._stop.wait()
@@ -98,7 +100,10 @@ class LocalWebSocketGateway:
         import app as lambda_module
 
         handler = getattr(lambda_module, handler_name)
-        return await asyncio.get_running_loop().run_in_executor(self._pool, handler, event, None)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, handler, event, None)
+        except RuntimeError:  # the gateway is stopping: its environments are gone
+            return None
 
     async def _handshake(self, connection: Any, request: Any) -> Any:
         """$connect: the path's session id moves into the query string, as the edge's

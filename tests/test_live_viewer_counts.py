@@ -74,3 +74,25 @@ def test_concurrent_joins_and_drops_keep_the_counts_exact(gateway, client, make_
     for ws in list(sockets.values()):
         ws.close()
     assert eventually(lambda: _counts(sql, sid) == (0, peak, 0))
+
+
+def test_in_a_big_room_a_viewers_presence_goes_to_the_stage_only(gateway, client, make_user, monkeypatch):
+    from chalicelib.live import realtime
+    from tests.support.live import say, until
+
+    monkeypatch.setattr(realtime, "PRESENCE_ALL_MAX", 1)
+    host, first, second = make_user(), make_user(), make_user()
+    sid = start_session(client, host["id"])["id"]
+    with connect(gateway, sid, host["id"]) as h, connect(gateway, sid, first["id"]) as v1:
+        until(v1, "current_participants")
+        until(h, "user_joined", user_id=str(first["id"]))
+        with connect(gateway, sid, second["id"]) as v2:
+            until(v2, "current_participants")
+            assert until(h, "user_joined", user_id=str(second["id"]))["viewer_count"] == 2
+            say(v2, action="chat", message="marker")  # v1 sees this, and saw no user_joined first
+            import json
+
+            frames = []
+            while not frames or frames[-1].get("message") != "marker":
+                frames.append(json.loads(v1.recv(timeout=10)))
+            assert [f["type"] for f in frames] == ["chat_message"]

@@ -28,6 +28,15 @@ WELCOME_PAUSE_S = 0.08
 # for a moment; a broadcast's GoneException forgets only sockets older than this (a socket
 # that never opens is forgotten by its welcome).
 YOUNG_S = 10.0
+# Presence is O(n^2) frames: every viewer's arrival told to every socket. Above this many
+# viewers a viewer's arrival or departure goes to the stage only (host, co-hosts, guests);
+# the others see the count in the next presence frame they get.
+PRESENCE_ALL_MAX = int(os.environ.get("LIVE_PRESENCE_ALL_MAX", "200"))
+STAGE = ["host", "cohost", "guest"]
+
+
+def presence_roles(role: str, viewers: int) -> Optional[List[str]]:
+    return None if role != "viewer" or viewers <= PRESENCE_ALL_MAX else STAGE
 
 
 @dataclass(frozen=True)
@@ -91,7 +100,8 @@ def connect(connection_id: str, session_id: str, user_id: str, endpoint: str) ->
 
     caller, viewers = db.in_transaction(unit)
     to_session(session_id, frame("user_joined", user_id=caller.user_id, username=caller.username,
-                                 role=caller.role, viewer_count=viewers), exclude=connection_id)
+                                 role=caller.role, viewer_count=viewers), exclude=connection_id,
+               roles=presence_roles(caller.role, viewers))
     return caller
 
 
@@ -159,12 +169,14 @@ def forget(connection_ids: List[str], *, announce: bool = True, older_than_s: fl
                 live.set_participant(conn, session_id, user_id, status="left")
             if session is not None and str(session["host_id"]) == user_id:
                 live_connections.host_seen(conn, session_id)
-            left.append((session_id, user_id, row["username"], live_connections.recount(conn, session_id)))
+            left.append((session_id, user_id, row["username"], row["role"],
+                         live_connections.recount(conn, session_id)))
         return left
 
-    for session_id, user_id, username, viewers in db.in_transaction(unit):
+    for session_id, user_id, username, role, viewers in db.in_transaction(unit):
         if announce:
-            rows = db.run(lambda c: live_connections.of_session(c, session_id))
+            roles = presence_roles(role, viewers)
+            rows = db.run(lambda c: live_connections.of_session(c, session_id, roles=roles))
             gone = sender.post_many([(r["endpoint"], r["connection_id"]) for r in rows],
                                     frame("user_left", user_id=user_id, username=username,
                                           viewer_count=viewers))
