@@ -82,3 +82,25 @@ def test_bad_tokens_are_refused_at_the_handshake(gateway, client, make_user, sql
         connect(gateway, sid, host["id"])
     assert refused.value.response.status_code == 401 and b"revoked" in refused.value.response.body
     assert sql("SELECT count(*) AS n FROM live_connections")[0]["n"] == 0
+
+
+def test_a_gift_during_the_session_appears_in_its_chat(gateway, client, make_user, sql):
+    import json
+
+    from tests.conftest import auth_headers
+    from tests.support.gift_kit import seed_catalogue
+
+    types = seed_catalogue(sql)
+    host, fan = make_user("host_g"), make_user("fan_g", coin_balance=500)
+    sid = start_session(client, host["id"])["id"]
+    rose = next(iter(types["gifts"].values()))
+    with connect(gateway, sid, host["id"]) as h:
+        until(h, "current_participants")
+        body = {"recipient_id": str(host["id"]), "gift_type_id": rose, "live_session_id": sid, "amount": 2}
+        answer = client.http.post("/gifts/send", body=json.dumps(body),
+                                  headers={**auth_headers(fan["id"]), "Content-Type": "application/json"})
+        assert answer.status_code == 200, answer.body
+        line = until(h, "chat_message", message_type="gift")
+        assert line["username"] == "fan_g" and line["gift"]["amount"] == 2 and "x2" in line["message"]
+    rows = sql("SELECT message_type, metadata FROM live_chat_messages WHERE session_id = %s", (sid,))
+    assert [(r["message_type"], r["metadata"]["amount"]) for r in rows] == [("gift", 2)]

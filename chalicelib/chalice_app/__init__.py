@@ -44,4 +44,5 @@ def register_http(app: Chalice) -> None:
     app.register_blueprint(gifts.bp)
     app.register_blueprint(payments.bp)
     app.register_blueprint(live.bp)
+    live.listen_for_gifts()
     app.register_blueprint(docs.bp)

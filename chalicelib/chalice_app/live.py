@@ -17,6 +17,14 @@ LIVE_LIST = CachePolicy(max_age=5, s_maxage=5, stale_while_revalidate=10, stale_
 LIST_MAX = 100
 
 
+def listen_for_gifts() -> None:
+    """A gift sent during a session appears in its chat (chalicelib.gifts.events)."""
+    from ..gifts import events
+    from ..live import chat
+
+    events.subscribe(chat.announce_gift)
+
+
 @bp.route("/live/start", methods=["POST"])
 def start():
     request = bp.current_request

@@ -72,3 +72,26 @@ def react(caller: Any, reaction: Any) -> str:
 
     db.in_transaction(unit)
     return reaction
+
+
+def announce_gift(gift: dict) -> None:
+    """A committed gift to a live session: a `gift` line in its chat, and `chat_message`
+    (with the gift's fields) to every socket. Called after the gift's commit; a failure here
+    is logged by the caller and the gift stands."""
+    import json
+
+    from . import realtime
+
+    session_id = gift.get("live_session_id")
+    if not session_id:
+        return
+    quantity = int(gift.get("amount") or 1)
+    text = f"sent {gift.get('gift_emoji') or ''} {gift.get('gift_name') or 'a gift'}".replace("  ", " ")
+    text += f" x{quantity}" if quantity > 1 else ""
+    meta = {k: gift.get(k) for k in ("id", "gift_type_id", "gift_name", "gift_emoji", "amount",
+                                     "total_coins", "recipient_id")}
+    row = db.in_transaction(lambda c: live_connections.add_message(
+        c, session_id, gift["sender_id"], text, "gift", json.dumps(meta)))
+    realtime.to_session(session_id, realtime.frame(
+        "chat_message", id=str(row["id"]), user_id=gift["sender_id"], username=gift.get("sender_username"),
+        message=text, message_type="gift", gift=meta, timestamp=iso(row["created_at"])))
