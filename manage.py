@@ -8,6 +8,7 @@ With DATABASE_URL unset, every command uses the embedded Postgres in .local/pgda
 """
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -177,6 +178,7 @@ def _start_schedules(stop: threading.Event) -> None:
     """The deployed schedules, faster: counts and trending stay fresh while you click around."""
     from chalicelib.engagement import counters, reconcile
     from chalicelib.gifts import leaderboard
+    from chalicelib.live import sweep
     from chalicelib.notifications import materialise, retention, service
     from chalicelib.payments import recheck
     from chalicelib.trending import writer
@@ -190,6 +192,7 @@ def _start_schedules(stop: threading.Event) -> None:
     _every(600, "uploads sweep", lifecycle.sweep, stop)
     _every(60, "gift leaderboard", leaderboard.refresh, stop)
     _every(120, "payments re-check", recheck.run, stop)
+    _every(30, "live sweep", sweep.end_hostless, stop)
 
 
 def _reset_stale_demo_database() -> None:
@@ -213,8 +216,8 @@ def _reset_stale_demo_database() -> None:
 @click.option("--port", type=int, default=lambda: int(os.environ.get("PORT", "8000")), show_default="8000 or $PORT")
 @click.option("--environments", default=8, show_default=True, help="Concurrent execution environments.")
 def dev(host: str, port: int, environments: int) -> None:
-    """Run the local stack: database, migrations, demo data when empty, `chalice local`."""
-    from devtools.local_server import serve
+    """Run the local stack: database, migrations, demo data when empty, `chalice local`
+    and the live WebSocket gateway behind one address."""
 
     ctx = click.get_current_context()
     # One folder for the refresh here and the server's reads, whatever the server's cwd.
@@ -226,13 +229,26 @@ def dev(host: str, port: int, environments: int) -> None:
     ctx.invoke(refresh_trending)
     stop = threading.Event()
     _start_schedules(stop)
-    click.echo(f"serving TrendKe API on http://{host}:{port} (Ctrl-C stops)")
+    # HTTP on an inner port, the live WebSocket gateway on another, one front door on `port`
+    # for both (the frontend derives ws://host:port/ws/live/... from VITE_API_URL).
+    from devtools.front_door import FrontDoor
+    from devtools.local_server import build
+    from devtools.ws_gateway import LocalWebSocketGateway
+
+    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
+    http = build("127.0.0.1", 0, stage="dev", environments=environments)
+    gateway = LocalWebSocketGateway(environments=environments).start()
+    door = FrontDoor(host, port, http.server.server_address[1], gateway.port).start()
+    click.echo(f"serving TrendKe API on http://{host}:{port} and its live socket on "
+               f"ws://{host}:{port}/ws/live/{{session_id}} (Ctrl-C stops)")
     try:
-        serve(host, port, stage="dev", environments=environments)
+        http.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
+        door.stop()
+        gateway.stop()
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ import importlib
 import sys
 
 SECTIONS = ["import_time", "declarations", "feed", "trending", "uploads", "engagement", "reconcile",
-            "notifications", "accounts", "gifts", "search", "observability", "overhead"]
+            "notifications", "accounts", "gifts", "search", "live", "observability", "overhead"]
 
 
 def main(argv: list) -> None:

@@ -20,7 +20,9 @@ DEV_CLOUDINARY_URL = "cloudinary://111111111111111:trendke-dev-api-secret@trendk
 API_VERSION = "2.0.0"
 
 # Per user: at most `hits` writes of an action per window of `seconds` (RATE_LIMITS overrides).
-DEFAULT_RATE_LIMITS = "comment=20/60,like=120/60,follow=60/60,upload=10/3600,report=20/3600,block=60/3600"
+DEFAULT_RATE_LIMITS = ("comment=20/60,like=120/60,follow=60/60,upload=10/3600,report=20/3600,block=60/3600,"
+                       "live_chat=20/30,live_reaction=60/30,live_signal=600/60,live_start=20/3600,"
+                       "live_guest_request=20/600")
 # Per client address (and, for mail, per account): sign-ups, mail sent, token and code tries.
 DEFAULT_AUTH_RATE_LIMITS = (
     "signup=10/3600,mail_address=20/3600,mail_account=5/3600,token_try=30/3600,2fa_challenge=10/3600"

@@ -146,6 +146,7 @@ def test_the_api_host_from_chalice_url_fits_the_templates_parameter(workflow, ed
     run = _edge_step(workflow)
     assert re.search(r"api_host=\$\(\.venv/bin/chalice url --stage prod \| sed -E '[^']+'\)", run)
     assert '"ApiDomainName=$api_host"' in run
+    assert '"WebSocketDomainName=$ws_host"' in run and "websocket_api_url" in run
     script = re.search(r"sed -E '([^']+)'", run).group(1)
     url = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/api/\n"
     host = subprocess.run(["sed", "-E", script], input=url, capture_output=True, text=True,

@@ -126,6 +126,16 @@ def _jobs_in_source() -> list:
     return names
 
 
+def _other_functions() -> list:
+    """The live WebSocket's handlers (Chalice names them after the route) and app.py's
+    plain Lambda functions (the live welcome)."""
+    from app import app
+
+    routes = {"$connect": "websocket_connect", "$default": "websocket_message",
+              "$disconnect": "websocket_disconnect"}
+    return [routes[key] for key in app.websocket_handlers] + [f.name for f in app.pure_lambda_functions]
+
+
 def test_the_config_has_the_stages_ci_deploys():
     assert {"dev", "prod"} <= set(STAGES)
 
@@ -135,7 +145,7 @@ def test_chalice_deploy_validation_passes_and_names_every_function(rehearsal, st
     summary = _summary(rehearsal, stage)
     jobs = _jobs_in_source()
     assert len(jobs) >= 3 and len(set(jobs)) == len(jobs)
-    expected = {f"{APP_NAME}-{stage}"} | {f"{APP_NAME}-{stage}-{job}" for job in jobs}
+    expected = {f"{APP_NAME}-{stage}"} | {f"{APP_NAME}-{stage}-{job}" for job in jobs + _other_functions()}
     assert sorted(summary["functions"]) == sorted(expected)  # unique, and no more, no fewer
     assert summary["api_handler"] == f"{APP_NAME}-{stage}"
     assert set(summary["schedules"]) == {f"{APP_NAME}-{stage}-{job}-event" for job in jobs}

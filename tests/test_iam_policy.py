@@ -106,6 +106,11 @@ def needed(name: str) -> dict:
             out[action] = ["*"]
         elif service == "ses":
             out[action] = [f"arn:aws:ses:{REGION}:identity/" + ENV["MAIL_FROM"].rsplit("@", 1)[1].rstrip(">")]
+        elif service == "execute-api":  # any stage of the app's WebSocket API, sockets only
+            out[action] = [f"arn:aws:execute-api:{REGION}:a1b2c3d4e5/api/POST/@connections/abc=",
+                           f"arn:aws:execute-api:{REGION}:a1b2c3d4e5/api/DELETE/@connections/abc="]
+        elif service == "lambda":  # the live welcome, invoked asynchronously after $connect
+            out[action] = [f"arn:aws:lambda:{REGION}:function:{ENV['LIVE_WELCOME_FUNCTION']}"]
         else:
             pytest.fail(f"{name} {action}: no resource model for this service yet")
     return out

@@ -30,6 +30,13 @@ for name, spec in handlers.items():
     handler = getattr(importlib.import_module(module_name), attr)
     if spec["kind"] == "api":
         out = handler(api_gateway_event("GET", "/health"), LambdaContext(name))
+    elif spec["kind"] == "socket":  # a connection the live socket never had
+        out = handler({"requestContext": {"routeKey": "$disconnect", "eventType": "DISCONNECT",
+                                          "connectionId": "packaged-test", "apiId": "abc123", "stage": "api",
+                                          "domainName": "abc123.execute-api.eu-west-1.amazonaws.com"},
+                       "isBase64Encoded": False}, LambdaContext(name))
+    elif spec["kind"] == "lambda":  # the live welcome, for a socket that is not there
+        out = handler({"connection_id": "packaged-test"}, LambdaContext(name))
     else:
         out = handler(scheduled_event(), LambdaContext(name))
     results[name] = out
@@ -65,18 +72,24 @@ def test_packaged_handlers_import_and_answer_in_a_clean_interpreter(capsys, tmp_
     assert not any(n.startswith(("tests/", "devtools/", "bench/")) for n in names)
 
     template = json.loads((out / "sam.json").read_text())
+    from app import app
+    from chalice.app import ScheduledEventConfig
+
+    sockets = {h.handler_string for h in app.websocket_handlers.values()}
+    plain = {f.handler_string for f in app.pure_lambda_functions}
     handlers = {}
     for name, res in template["Resources"].items():
         if res["Type"] != "AWS::Serverless::Function":
             continue
         events = res["Properties"].get("Events", {}).values()
-        kind = "scheduled" if any(e["Type"] == "Schedule" for e in events) else "api"
-        handlers[name] = {"handler": res["Properties"]["Handler"], "kind": kind}
+        handler = res["Properties"]["Handler"]
+        kind = ("scheduled" if any(e["Type"] == "Schedule" for e in events) else
+                "socket" if handler in sockets else "lambda" if handler in plain else "api")
+        handlers[name] = {"handler": handler, "kind": kind}
     assert [h["kind"] for h in handlers.values()].count("api") == 1
+    assert [h["kind"] for h in handlers.values()].count("socket") == len(app.websocket_handlers) == 3
     # Every scheduled job the app registers is packaged as a function of its own (none yet
     # until the jobs land: the count is the app's, not a constant).
-    from app import app
-    from chalice.app import ScheduledEventConfig
 
     jobs = [s for s in app.event_sources if isinstance(s, ScheduledEventConfig)]
     assert [h["kind"] for h in handlers.values()].count("scheduled") == len(jobs)
@@ -85,6 +98,7 @@ def test_packaged_handlers_import_and_answer_in_a_clean_interpreter(capsys, tmp_
         "PATH": os.environ.get("PATH", ""),
         "DATABASE_URL": database_url,
         "STAGE": "dev",
+        "AWS_REGION": "eu-west-1",  # Lambda always sets it (the socket handlers' endpoint)
         "JWT_SECRET": "x" * 32,
         "CLOUDINARY_URL": os.environ["CLOUDINARY_URL"],
         "TRENDING_LOCAL_DIR": str(tmp_path / "store"),
@@ -103,6 +117,13 @@ def test_packaged_handlers_import_and_answer_in_a_clean_interpreter(capsys, tmp_
             answer = results[name]
             assert answer["statusCode"] == 200
             assert json.loads(answer["body"])["database"] == "connected"
+        elif spec["kind"] == "socket" and spec["handler"].endswith("live_connect"):
+            # The same event at $connect: no session, refused at the handshake with a reason.
+            assert results[name]["statusCode"] == 400 and "session_id" in results[name]["body"]
+        elif spec["kind"] == "socket":
+            assert results[name] == {"statusCode": 200}
+        elif spec["kind"] == "lambda":
+            assert results[name] == {"welcomed": False}
         print(f"[package] {name} ({spec['handler']}): {str(results[name])[:120]}")
 
 

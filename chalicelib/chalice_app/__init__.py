@@ -12,8 +12,8 @@ MULTIPART = "multipart/form-data"
 
 
 def register_http(app: Chalice) -> None:
-    from . import (accounts, blocks, docs, engagement, feed, follows, gifts, me, middleware, moderation,
-                   notifications, payments, people, search, system, trending, uploads)
+    from . import (accounts, blocks, docs, engagement, feed, follows, gifts, live, me, middleware,
+                   moderation, notifications, payments, people, search, system, trending, uploads)
 
     # Every route answers CORS preflight for the frontend's origin: API Gateway from the
     # deployed definition, `chalice local` and the test client the same way. Set before the
@@ -46,4 +46,6 @@ def register_http(app: Chalice) -> None:
     app.register_blueprint(search.bp)
     app.register_blueprint(moderation.bp)
     app.register_blueprint(blocks.bp)
+    app.register_blueprint(live.bp)
+    live.listen_for_gifts()
     app.register_blueprint(docs.bp)

@@ -47,3 +47,12 @@ def maybe_signed_in(request: Any) -> Optional[auth.Principal]:
         observability.bind(user_id=principal.user_id)
         _current(principal, users.ensure_profile(principal.user_id, principal.claims))
     return principal
+
+
+def signed_in_token(token: str) -> auth.Principal:
+    """A bare token (the live WebSocket's query string): verified and version-checked
+    exactly as a bearer header is."""
+    principal = auth.verify(token)
+    observability.bind(user_id=principal.user_id)
+    _current(principal, users.ensure_profile(principal.user_id, principal.claims))
+    return principal

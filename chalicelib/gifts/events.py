@@ -17,8 +17,10 @@ _listeners: List[Listener] = []
 
 
 def subscribe(listener: Listener) -> None:
-    """Register a listener (a notifications module, the live chat) at import time."""
-    _listeners.append(listener)
+    """Register a listener (a notifications module, the live chat); once, however often
+    the app is built."""
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def gift_sent(gift: Dict[str, Any]) -> None:

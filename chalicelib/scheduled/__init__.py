@@ -6,9 +6,9 @@ from chalice import Chalice
 
 def register_jobs(app: Chalice) -> None:
     from ..chalice_app.middleware import observe_job
-    from . import counters, gifts, notifications, trending, uploads
+    from . import counters, gifts, live, notifications, trending, uploads
 
     # Request ids on the jobs' log lines, cold starts, metrics flushed per run.
     app.register_middleware(observe_job, "scheduled")
-    for module in (counters, notifications, trending, uploads, gifts):
+    for module in (counters, notifications, trending, uploads, gifts, live):
         app.register_blueprint(module.jobs)

@@ -39,6 +39,11 @@ IAM_ALIASES = {
     "s3:HeadBucket": ["s3:ListBucket"],
     "s3:CopyObject": ["s3:GetObject", "s3:PutObject"],
     "s3:DeleteObjects": ["s3:DeleteObject"],
+    # API Gateway's management API: one IAM action for posting to and closing sockets.
+    "execute-api:PostToConnection": ["execute-api:ManageConnections"],
+    "execute-api:DeleteConnection": ["execute-api:ManageConnections"],
+    "execute-api:GetConnection": ["execute-api:ManageConnections"],
+    "lambda:Invoke": ["lambda:InvokeFunction"],
 }
 POWERTOOLS_PARAMETERS = {
     "get_parameter": ["ssm:GetParameter"],
