@@ -26,6 +26,11 @@ DEFAULT_AUTH_RATE_LIMITS = (
     "signup=10/3600,mail_address=20/3600,mail_account=5/3600,token_try=30/3600,2fa_challenge=10/3600"
 )
 
+# The actions each list may name: an unknown name (a typo) would silently remove a limit,
+# so settings() refuses it (issue 15).
+RATE_LIMIT_ACTIONS = ("comment", "like", "follow", "upload")
+AUTH_RATE_LIMIT_ACTIONS = ("signup", "mail_address", "mail_account", "token_try", "2fa_challenge")
+
 # Secrets never sit in .chalice/config.json. A stage either sets the value itself (dev, tests)
 # or names an SSM Parameter Store SecureString in `<NAME>_SSM_PARAMETER` (prod); the value is
 # then fetched on first use through Powertools Parameters and cached in this execution
@@ -138,6 +143,20 @@ class Settings:
         return self.secret("VIEWER_KEY_SECRET") or self.jwt_secret
 
 
+def _rate_limits(name: str, default: str, known: tuple) -> str:
+    """The variable's spec, checked: every entry parses and names a known action."""
+    from .ratelimit import parse  # lazy: ratelimit imports this module
+
+    spec = _env(name, default)
+    try:
+        unknown = sorted(set(parse(spec)) - set(known))
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+    if unknown:
+        raise ValueError(f"{name} names unknown actions {unknown}; known: {', '.join(known)}")
+    return spec
+
+
 def _frontend_url() -> str:
     """Where mailed links point: FRONTEND_URL, else the CORS origin when it is one site."""
     origin = _env("CORS_ALLOW_ORIGIN", "*")
@@ -176,7 +195,7 @@ def settings() -> Settings:
         upload_max_pending=_int("UPLOAD_MAX_PENDING", 3),
         upload_daily_cap=_int("UPLOAD_DAILY_CAP", 20),
         upload_pending_timeout_s=_int("UPLOAD_PENDING_TIMEOUT_S", 24 * 3600),
-        rate_limits=_env("RATE_LIMITS", DEFAULT_RATE_LIMITS),
+        rate_limits=_rate_limits("RATE_LIMITS", DEFAULT_RATE_LIMITS, RATE_LIMIT_ACTIONS),
         view_min_watch_ms=_int("VIEW_MIN_WATCH_MS", 3000),
         counter_fold_passes=max(1, _int("COUNTER_FOLD_PASSES", 3)),
         notification_group_window_s=max(0, _int("NOTIFICATION_GROUP_WINDOW_S", 3600)),
@@ -184,7 +203,8 @@ def settings() -> Settings:
         notification_retention_days=max(1, _int("NOTIFICATION_RETENTION_DAYS", 30)),
         bcrypt_rounds=min(16, max(4, _int("BCRYPT_ROUNDS", 12))),
         jwt_ttl_s=_int("JWT_TTL_S", 7 * 86400),
-        auth_rate_limits=_env("AUTH_RATE_LIMITS", DEFAULT_AUTH_RATE_LIMITS),
+        auth_rate_limits=_rate_limits("AUTH_RATE_LIMITS", DEFAULT_AUTH_RATE_LIMITS,
+                                      AUTH_RATE_LIMIT_ACTIONS),
         login_account_failures=_int("LOGIN_ACCOUNT_FAILURES", 5),
         login_address_failures=_int("LOGIN_ADDRESS_FAILURES", 30),
         login_lock_base_s=_int("LOGIN_LOCK_BASE_S", 30),

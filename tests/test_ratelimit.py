@@ -50,7 +50,10 @@ def test_limit_check_for_other_writes(sql, make_user, database_url, settings_env
     with pytest.raises(TooManyRequests) as refused:
         db.in_transaction(lambda conn: ratelimit.check(conn, user, "upload"))
     assert refused.value.headers["Retry-After"].isdigit()
-    db.in_transaction(lambda conn: ratelimit.check(conn, user, "unlisted-action"))  # unlimited
+    for _ in range(3):  # a known action the configuration does not list: unlimited
+        db.in_transaction(lambda conn: ratelimit.check(conn, user, "like"))
+    with pytest.raises(ValueError):  # a name that is no action: an error, never unlimited
+        db.in_transaction(lambda conn: ratelimit.check(conn, user, "unlisted-action"))
 
 
 def test_parse_rejects_nonsense():
