@@ -61,6 +61,8 @@ class Settings:
     jwt_algorithm: str
     jwt_jwks_url: Optional[str]
     jwt_audience: Optional[str]
+    jwt_issuer: Optional[str]
+    jwt_role: Optional[str]
     trending_bucket: Optional[str]
     trending_prefix: str
     trending_local_dir: str
@@ -175,6 +177,10 @@ def settings() -> Settings:
         jwt_algorithm=_env("JWT_ALGORITHM", "HS256").upper(),
         jwt_jwks_url=_env("JWT_JWKS_URL"),
         jwt_audience=_env("JWT_AUDIENCE"),
+        # Required with JWT_JWKS_URL (Supabase: https://<project>.supabase.co/auth/v1).
+        jwt_issuer=_env("JWT_ISSUER"),
+        # The `role` claim a token must carry; Supabase's user tokens say `authenticated`.
+        jwt_role=_env("JWT_ROLE", "authenticated" if _env("JWT_JWKS_URL") else None),
         trending_bucket=_env("TRENDING_BUCKET"),
         trending_prefix=_env("TRENDING_PREFIX", "trending/"),
         trending_local_dir=_env("TRENDING_LOCAL_DIR", ".local/trending-store"),

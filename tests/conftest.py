@@ -29,7 +29,7 @@ BASE_ENV = {
     # old backend's hashes, which carry their cost).
     "BCRYPT_ROUNDS": "4",
 }
-for _name in ("JWT_JWKS_URL", "JWT_AUDIENCE", "TRENDING_BUCKET", "DATABASE_URL", "MAIL_FROM"):
+for _name in ("JWT_JWKS_URL", "JWT_AUDIENCE", "JWT_ISSUER", "JWT_ROLE", "TRENDING_BUCKET", "DATABASE_URL", "MAIL_FROM"):
     os.environ.pop(_name, None)
 os.environ.update(BASE_ENV)
 config.reset()
