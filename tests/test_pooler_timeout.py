@@ -93,3 +93,31 @@ def test_ci_installs_pgbouncer_before_the_suite():
     assert run.index("devtools/install-pgbouncer") < run.index("make test")
     assert "apt-get install" in (root / "devtools" / "install-pgbouncer").read_text()
     assert pgbouncer.binary() is not None or not __import__("os").environ.get("CI")
+
+
+def test_the_timeout_costs_no_extra_round_trip(database_url, settings_env):
+    """With every server answer delayed by 100 ms, a read still takes one round trip and a
+    one-statement write transaction three (BEGIN with the timeout, the statement, COMMIT)."""
+    from tests.support import commit_dropper
+
+    gen = commit_dropper.start(database_url)
+    proxy, url = next(gen)
+    try:
+        db.close()
+        settings_env(DATABASE_URL=url)
+        db.fetch_one("SELECT 1")
+        proxy.answer_delay_s = delay = 0.1
+
+        def fastest(call) -> float:
+            times = []
+            for _ in range(3):
+                started = time.monotonic()
+                call()
+                times.append(time.monotonic() - started)
+            return min(times)
+
+        assert fastest(lambda: db.fetch_one("SELECT %s::int AS n", (1,))) < 1.8 * delay
+        assert fastest(lambda: db.in_transaction(lambda c: c.execute("SELECT 1").fetchone())) < 3.8 * delay
+    finally:
+        db.close()
+        gen.close()

@@ -1,4 +1,5 @@
-"""A loopback TCP proxy to the test database that can lose a connection right after COMMIT.
+"""A loopback TCP proxy to the test database that can lose a connection right after COMMIT
+(and can slow every answer down, to count round trips).
 
 Armed, it forwards the next simple-query `COMMIT` to Postgres, waits for the server's
 answer (so the commit has landed) and then closes both sides without passing the answer on:
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from typing import Iterator, List
 
 # 'Q', int32 length (4 + len("COMMIT\0")), "COMMIT\0": psycopg's conn.commit().
@@ -20,6 +22,7 @@ class CommitDropper:
         self.target = target  # (family, address) of the server
         self.armed = False
         self.dropped = 0
+        self.answer_delay_s = 0.0  # added to every answer: round trips become visible in time
         self._lock = threading.Lock()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
@@ -58,6 +61,8 @@ class CommitDropper:
             if state["commit_sent"]:  # the COMMIT's answer: it landed; the client never hears
                 self.dropped += 1
                 break
+            if self.answer_delay_s:
+                time.sleep(self.answer_delay_s)
             if not _send(client, data):
                 break
         _close(client, server)
