@@ -3,10 +3,11 @@
 HS256 with JWT_SECRET (the current backend's tokens, Supabase's legacy tokens), or ES256 /
 RS256 through JWT_JWKS_URL (Supabase's signing keys). The algorithm comes from configuration,
 never from the token's header, so `alg: none` and HS/RS confusion are refused by PyJWT.
+With Supabase's keys the issuer (JWT_ISSUER) is required and the role must be JWT_ROLE
+(default `authenticated`); JWKS keys expire and are refetched (chalicelib/jwks.py).
 """
 from __future__ import annotations
 
-import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional
@@ -17,10 +18,6 @@ from .errors import ServiceUnavailable, Unauthorized
 ASYMMETRIC = {"ES256", "RS256"}
 SUPPORTED = {"HS256"} | ASYMMETRIC
 LEEWAY_S = 30
-
-_jwks_lock = threading.Lock()
-_jwks_clients: Dict[str, Any] = {}
-
 
 @dataclass(frozen=True)
 class Principal:
@@ -39,39 +36,38 @@ def bearer_token(headers: Mapping[str, str]) -> Optional[str]:
     return token.strip()
 
 
-def _jwks_client(url: str) -> Any:
-    """One key-set client per execution environment: keys are fetched once and cached."""
-    with _jwks_lock:
-        client = _jwks_clients.get(url)
-        if client is None:
-            from jwt import PyJWKClient
+def _header(token: str) -> Dict[str, Any]:
+    """The token's unverified header; a malformed one (bad JSON, a `crit` we do not
+    support, a non-string `kid`) is a 401 like any other bad token."""
+    import jwt
 
-            client = _jwks_clients[url] = PyJWKClient(
-                url, cache_keys=True, cache_jwk_set=True, lifespan=3600, timeout=3
-            )
-        return client
+    try:
+        return jwt.get_unverified_header(token)
+    except jwt.InvalidTokenError:
+        raise Unauthorized("Invalid token") from None
 
 
 def _key_for(token: str, algorithm: str) -> Any:
     cfg = settings()
+    header = _header(token)
     if algorithm == "HS256":
         if not cfg.jwt_secret:
             raise ServiceUnavailable("Authentication is not configured (JWT_SECRET)")
         return cfg.jwt_secret
     if not cfg.jwt_jwks_url:
         raise ServiceUnavailable("Authentication is not configured (JWT_JWKS_URL)")
-    import jwt
+    if not cfg.jwt_issuer:  # Supabase's tokens: the issuer is the project, always checked
+        raise ServiceUnavailable("Authentication is not configured (JWT_ISSUER)")
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        raise Unauthorized("Token names no signing key")
+    from . import jwks
 
-    try:
-        return _jwks_client(cfg.jwt_jwks_url).get_signing_key_from_jwt(token).key
-    except jwt.PyJWKClientConnectionError as exc:
-        raise ServiceUnavailable("Signing keys are unreachable") from exc
-    except (jwt.PyJWKClientError, jwt.DecodeError) as exc:
-        raise Unauthorized("Token is not signed by a known key") from exc
+    return jwks.key_set(cfg.jwt_jwks_url, algorithm).key(kid)
 
 
 def verify(token: str) -> Principal:
-    """Check signature, expiry and audience; answer who the token speaks for."""
+    """Check signature, expiry, audience, issuer and role; answer who the token speaks for."""
     import jwt
 
     cfg = settings()
@@ -79,21 +75,27 @@ def verify(token: str) -> Principal:
     if algorithm not in SUPPORTED:
         raise ServiceUnavailable(f"Unsupported JWT_ALGORITHM {algorithm}")
     key = _key_for(token, algorithm)
+    required = ["exp", "sub"] + (["iss"] if cfg.jwt_issuer else [])
     try:
         claims = jwt.decode(
             token,
             key,
             algorithms=[algorithm],
             audience=cfg.jwt_audience,
+            issuer=cfg.jwt_issuer,
             leeway=LEEWAY_S,
-            options={"require": ["exp", "sub"], "verify_aud": cfg.jwt_audience is not None},
+            options={"require": required, "verify_aud": cfg.jwt_audience is not None},
         )
     except jwt.ExpiredSignatureError:
         raise Unauthorized("Token has expired") from None
     except jwt.InvalidAudienceError:
         raise Unauthorized("Token audience is not accepted") from None
+    except jwt.InvalidIssuerError:
+        raise Unauthorized("Token issuer is not accepted") from None
     except jwt.InvalidTokenError:
         raise Unauthorized("Invalid token") from None
+    if cfg.jwt_role and claims.get("role") != cfg.jwt_role:  # e.g. Supabase's anon, service_role
+        raise Unauthorized("Token role is not accepted")
     try:
         user_id = str(uuid.UUID(str(claims["sub"])))
     except ValueError:

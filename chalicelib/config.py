@@ -30,6 +30,12 @@ DEFAULT_AUTH_RATE_LIMITS = (
 # Views and shares (issue 15): per client address, per anonymous viewer key, per user.
 DEFAULT_VIEWER_RATE_LIMITS = "event_address=600/3600,event_key=120/3600,event_user=600/3600"
 
+# The actions each list may name: an unknown name (a typo) would silently remove a limit,
+# so settings() refuses it (issue 15).
+RATE_LIMIT_ACTIONS = ("comment", "like", "follow", "upload", "report", "block", "live_chat", "live_reaction",
+                      "live_signal", "live_start", "live_guest_request")
+AUTH_RATE_LIMIT_ACTIONS = ("signup", "mail_address", "mail_account", "token_try", "2fa_challenge")
+
 # Secrets never sit in .chalice/config.json. A stage either sets the value itself (dev, tests)
 # or names an SSM Parameter Store SecureString in `<NAME>_SSM_PARAMETER` (prod); the value is
 # then fetched on first use through Powertools Parameters and cached in this execution
@@ -62,6 +68,8 @@ class Settings:
     jwt_algorithm: str
     jwt_jwks_url: Optional[str]
     jwt_audience: Optional[str]
+    jwt_issuer: Optional[str]
+    jwt_role: Optional[str]
     trending_bucket: Optional[str]
     trending_prefix: str
     trending_local_dir: str
@@ -162,6 +170,20 @@ class Settings:
         return tuple(v.strip() for v in raw.split(",") if v.strip())
 
 
+def _rate_limits(name: str, default: str, known: tuple) -> str:
+    """The variable's spec, checked: every entry parses and names a known action."""
+    from .ratelimit import parse  # lazy: ratelimit imports this module
+
+    spec = _env(name, default)
+    try:
+        unknown = sorted(set(parse(spec)) - set(known))
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+    if unknown:
+        raise ValueError(f"{name} names unknown actions {unknown}; known: {', '.join(known)}")
+    return spec
+
+
 def _frontend_url() -> str:
     """Where mailed links point: FRONTEND_URL, else the CORS origin when it is one site."""
     origin = _env("CORS_ALLOW_ORIGIN", "*")
@@ -180,6 +202,10 @@ def settings() -> Settings:
         jwt_algorithm=_env("JWT_ALGORITHM", "HS256").upper(),
         jwt_jwks_url=_env("JWT_JWKS_URL"),
         jwt_audience=_env("JWT_AUDIENCE"),
+        # Required with JWT_JWKS_URL (Supabase: https://<project>.supabase.co/auth/v1).
+        jwt_issuer=_env("JWT_ISSUER"),
+        # The `role` claim a token must carry; Supabase's user tokens say `authenticated`.
+        jwt_role=_env("JWT_ROLE", "authenticated" if _env("JWT_JWKS_URL") else None),
         trending_bucket=_env("TRENDING_BUCKET"),
         trending_prefix=_env("TRENDING_PREFIX", "trending/"),
         trending_local_dir=_env("TRENDING_LOCAL_DIR", ".local/trending-store"),
@@ -202,7 +228,7 @@ def settings() -> Settings:
         upload_max_pending=_int("UPLOAD_MAX_PENDING", 3),
         upload_daily_cap=_int("UPLOAD_DAILY_CAP", 20),
         upload_pending_timeout_s=_int("UPLOAD_PENDING_TIMEOUT_S", 24 * 3600),
-        rate_limits=_env("RATE_LIMITS", DEFAULT_RATE_LIMITS),
+        rate_limits=_rate_limits("RATE_LIMITS", DEFAULT_RATE_LIMITS, RATE_LIMIT_ACTIONS),
         view_min_watch_ms=_int("VIEW_MIN_WATCH_MS", 3000),
         counter_fold_passes=max(1, _int("COUNTER_FOLD_PASSES", 3)),
         notification_group_window_s=max(0, _int("NOTIFICATION_GROUP_WINDOW_S", 3600)),
@@ -210,7 +236,8 @@ def settings() -> Settings:
         notification_retention_days=max(1, _int("NOTIFICATION_RETENTION_DAYS", 30)),
         bcrypt_rounds=min(16, max(4, _int("BCRYPT_ROUNDS", 12))),
         jwt_ttl_s=_int("JWT_TTL_S", 7 * 86400),
-        auth_rate_limits=_env("AUTH_RATE_LIMITS", DEFAULT_AUTH_RATE_LIMITS),
+        auth_rate_limits=_rate_limits("AUTH_RATE_LIMITS", DEFAULT_AUTH_RATE_LIMITS,
+                                      AUTH_RATE_LIMIT_ACTIONS),
         login_account_failures=_int("LOGIN_ACCOUNT_FAILURES", 5),
         login_address_failures=_int("LOGIN_ADDRESS_FAILURES", 30),
         login_lock_base_s=_int("LOGIN_LOCK_BASE_S", 30),

@@ -4,14 +4,18 @@ Lambda runs one request at a time per execution environment; `chalice local` run
 request on a thread. A thread-local connection gives both the same shape: one connection per
 environment (per thread locally), opened on first use, reused while warm, re-opened after a
 failure. Production goes through Supabase's transaction-mode pooler, so no server-side
-prepared statements (`prepare_threshold=None`).
+prepared statements (`prepare_threshold=None`), and no session state: such a pooler drops
+startup options and hands a server connection to another client after each transaction, so
+the statement timeout is set per transaction with SET LOCAL semantics, in the same round trip
+as the first statement (see `_timeout_ms`). Not on the role: it is shared with the old
+backend and with `migrate`, whose CONCURRENTLY index builds on live tables take longer.
 
 psycopg is imported on first use, never at import time (cold starts).
 """
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, Callable, Iterator, Optional, Sequence, TypeVar
 
 from .config import settings
@@ -42,7 +46,6 @@ def _connect() -> Any:
         row_factory=dict_row,
         connect_timeout=cfg.db_connect_timeout_s,
         application_name="trendke-api",
-        options=f"-c statement_timeout={cfg.db_statement_timeout_ms}",
     )
 
 
@@ -147,24 +150,51 @@ def _timeout_error() -> ServiceUnavailable:
     return ServiceUnavailable(f"The database took too long to answer (over {ms} ms); try again shortly")
 
 
+def _timeout_ms() -> int:
+    return int(settings().db_statement_timeout_ms)
+
+
+def _one_statement(conn: Any, sql: str, params: Sequence[Any] | dict) -> Any:
+    """One statement with this transaction's timeout, in one round trip: pipelined before a
+    single Sync, set_config(..., true) and the statement share one implicit transaction, so
+    the setting applies to the statement and ends with it (nothing left for the pooler to
+    hand to its next client)."""
+    with conn.pipeline():
+        conn.execute("SELECT set_config('statement_timeout', %s, true)", (str(_timeout_ms()),))
+        cur = conn.execute(sql, params)
+    return cur
+
+
 def fetch_all(sql: str, params: Sequence[Any] | dict = ()) -> list:
-    return run(lambda c: c.execute(sql, params).fetchall())
+    return run(lambda c: _one_statement(c, sql, params).fetchall())
 
 
 def fetch_one(sql: str, params: Sequence[Any] | dict = ()) -> Optional[dict]:
-    return run(lambda c: c.execute(sql, params).fetchone())
+    return run(lambda c: _one_statement(c, sql, params).fetchone())
 
 
 def execute(sql: str, params: Sequence[Any] | dict = ()) -> int:
-    return run(lambda c: c.execute(sql, params).rowcount)
+    return run(lambda c: _one_statement(c, sql, params).rowcount)
 
 
 def in_transaction(work: Callable[[Any], T]) -> T:
-    """Run `work(conn)` inside one transaction (committed on return, rolled back on error)."""
+    """Run `work(conn)` inside one transaction (committed on return, rolled back on error).
+
+    BEGIN and SET LOCAL statement_timeout go as one simple query: the round trip that BEGIN
+    alone would cost. `work` may nest `conn.transaction()` blocks (savepoints).
+    """
 
     def unit(conn: Any) -> T:
-        with conn.transaction():
-            return work(conn)
+        conn.execute(f"BEGIN; SET LOCAL statement_timeout = {_timeout_ms()}")
+        try:
+            result = work(conn)
+        except BaseException:
+            if not (conn.closed or conn.broken):
+                with suppress(Exception):  # the error that stopped `work` is the one to see
+                    conn.rollback()
+            raise
+        conn.commit()
+        return result
 
     return run(unit)
 

@@ -1,7 +1,8 @@
 """Per-user write limits kept in Postgres (no new infrastructure), reusable by any write.
 
 RATE_LIMITS configures them: "comment=20/60,like=120/60,follow=60/60,upload=10/3600" means at
-most 20 comments per 60-second window, and so on. An action not listed is not limited.
+most 20 comments per 60-second window, and so on. An action not listed is not limited; a
+name that is no action (config.RATE_LIMIT_ACTIONS) fails at configuration load.
 Fixed windows: cheap (one upsert on the user's own row, no contention between users) and good
 enough against a script hammering one account.
 
@@ -39,7 +40,10 @@ def parse(spec: str) -> Dict[str, Limit]:
     for entry in filter(None, (part.strip() for part in spec.split(","))):
         action, _, rate = entry.partition("=")
         hits, _, window = rate.partition("/")
-        limit = Limit(int(hits), int(window))
+        try:
+            limit = Limit(int(hits), int(window))
+        except ValueError:
+            raise ValueError(f"bad rate limit {entry!r}") from None
         if limit.hits < 1 or limit.window_s < 1:
             raise ValueError(f"bad rate limit {entry!r}")
         limits[action.strip()] = limit
@@ -47,6 +51,10 @@ def parse(spec: str) -> Dict[str, Limit]:
 
 
 def limit_for(action: str) -> Limit | None:
+    from .config import RATE_LIMIT_ACTIONS
+
+    if action not in RATE_LIMIT_ACTIONS:  # a caller's typo must not mean "unlimited"
+        raise ValueError(f"not a rate-limited action: {action!r}")
     return parse(settings().rate_limits).get(action)
 
 

@@ -34,7 +34,7 @@ BASE_ENV = {
     "ORIGIN_CHECK": "off",
     "ORIGIN_SECRET": "test-origin-secret",
 }
-for _name in ("JWT_JWKS_URL", "JWT_AUDIENCE", "TRENDING_BUCKET", "DATABASE_URL", "MAIL_FROM"):
+for _name in ("JWT_JWKS_URL", "JWT_AUDIENCE", "JWT_ISSUER", "JWT_ROLE", "TRENDING_BUCKET", "DATABASE_URL", "MAIL_FROM"):
     os.environ.pop(_name, None)
 os.environ.update(BASE_ENV)
 config.reset()

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec
 
-from chalicelib import auth, config
+from chalicelib import config
 from tests.conftest import auth_headers
+from tests.support import jwks_server as jwks_server_kit
+from tests.support.jwks_server import jwks_server  # noqa: F401 (a fixture)
 
 
 def _me(client, headers=None):
@@ -137,69 +137,28 @@ def test_audience_is_checked_when_configured(client, settings_env):
 
 
 # ---- JWKS: a key set served by a real HTTP server on loopback -------------------------
+# (tests/support/jwks_server.py; Supabase's tokens carry its issuer and role `authenticated`)
 
-
-class _KeySet:
-    def __init__(self):
-        self.ec_key = ec.generate_private_key(ec.SECP256R1())
-        self.rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.requests = 0
-
-    def jwks(self) -> dict:
-        ec_jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(self.ec_key.public_key()))
-        rsa_jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.rsa_key.public_key()))
-        return {
-            "keys": [
-                {**ec_jwk, "kid": "ec-1", "alg": "ES256", "use": "sig"},
-                {**rsa_jwk, "kid": "rsa-1", "alg": "RS256", "use": "sig"},
-            ]
-        }
-
-
-@pytest.fixture
-def jwks_server():
-    keys = _KeySet()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's name)
-            keys.requests += 1
-            body = json.dumps(keys.jwks()).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/auth/v1/.well-known/jwks.json"
-    auth._jwks_clients.clear()
-    yield keys, url
-    server.shutdown()
-    auth._jwks_clients.clear()
+ISS = jwks_server_kit.ISSUER
 
 
 @pytest.mark.parametrize("alg, kid", [("ES256", "ec-1"), ("RS256", "rsa-1")])
 def test_jwks_tokens_are_verified_and_the_key_set_is_cached(client, settings_env, jwks_server, alg, kid):
     keys, url = jwks_server
-    settings_env(JWT_ALGORITHM=alg, JWT_JWKS_URL=url, JWT_AUDIENCE="authenticated")
+    settings_env(JWT_ALGORITHM=alg, JWT_JWKS_URL=url, JWT_AUDIENCE="authenticated", JWT_ISSUER=ISS)
     private = keys.ec_key if alg == "ES256" else keys.rsa_key
     for _ in range(3):
-        token = jwt.encode(_claims(aud="authenticated"), private, algorithm=alg, headers={"kid": kid})
+        token = jwt.encode(_claims(aud="authenticated", iss=ISS, role="authenticated"), private, algorithm=alg, headers={"kid": kid})
         assert _me(client, {"Authorization": f"Bearer {token}"})[0] == 200
     assert keys.requests == 1  # fetched once per execution environment
 
 
 def test_jwks_rejects_a_foreign_key_an_unknown_kid_and_hs256(client, settings_env, jwks_server):
     keys, url = jwks_server
-    settings_env(JWT_ALGORITHM="ES256", JWT_JWKS_URL=url, JWT_AUDIENCE=None)
+    settings_env(JWT_ALGORITHM="ES256", JWT_JWKS_URL=url, JWT_AUDIENCE=None, JWT_ISSUER=ISS)
     foreign = ec.generate_private_key(ec.SECP256R1())
-    forged = jwt.encode(_claims(), foreign, algorithm="ES256", headers={"kid": "ec-1"})
-    unknown_kid = jwt.encode(_claims(), keys.ec_key, algorithm="ES256", headers={"kid": "nope"})
+    forged = jwt.encode(_claims(iss=ISS, role="authenticated"), foreign, algorithm="ES256", headers={"kid": "ec-1"})
+    unknown_kid = jwt.encode(_claims(iss=ISS, role="authenticated"), keys.ec_key, algorithm="ES256", headers={"kid": "nope"})
     # HS256 signed with the public key's text: the classic algorithm-confusion forgery
     # (built by hand, PyJWT refuses to make one)
     confused = _hand_signed_hs256(_claims(), json.dumps(keys.jwks()["keys"][0]).encode(), "ec-1")
@@ -209,8 +168,8 @@ def test_jwks_rejects_a_foreign_key_an_unknown_kid_and_hs256(client, settings_en
 
 def test_rs256_token_is_refused_when_es256_is_pinned(client, settings_env, jwks_server):
     keys, url = jwks_server
-    settings_env(JWT_ALGORITHM="ES256", JWT_JWKS_URL=url)
-    token = jwt.encode(_claims(), keys.rsa_key, algorithm="RS256", headers={"kid": "rsa-1"})
+    settings_env(JWT_ALGORITHM="ES256", JWT_JWKS_URL=url, JWT_ISSUER=ISS)
+    token = jwt.encode(_claims(iss=ISS, role="authenticated"), keys.rsa_key, algorithm="RS256", headers={"kid": "rsa-1"})
     assert _me(client, {"Authorization": f"Bearer {token}"})[0] == 401
 
 

@@ -53,7 +53,10 @@ def test_limit_check_for_other_writes(sql, make_user, database_url, settings_env
     from chalicelib.chalice_app.error_answers import headers_of
 
     assert headers_of(refused.value)["Retry-After"].isdigit()  # the HTTP layer says it
-    db.in_transaction(lambda conn: ratelimit.check(conn, user, "unlisted-action"))  # unlimited
+    for _ in range(3):  # a known action the configuration does not list: unlimited
+        db.in_transaction(lambda conn: ratelimit.check(conn, user, "like"))
+    with pytest.raises(ValueError):  # a name that is no action: an error, never unlimited
+        db.in_transaction(lambda conn: ratelimit.check(conn, user, "unlisted-action"))
 
 
 def test_parse_rejects_nonsense():

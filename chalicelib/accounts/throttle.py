@@ -15,7 +15,7 @@ import math
 from typing import Optional, Sequence
 
 from .. import db, ratelimit
-from ..config import settings
+from ..config import AUTH_RATE_LIMIT_ACTIONS, settings
 from ..errors import TooManyRequests
 from ..repo import auth_failures, rate_limits
 
@@ -68,6 +68,8 @@ def succeeded(key: str) -> None:
 def over_limit(action: str, subject: str) -> Optional[int]:
     """Count one `action` for `subject`; None when within AUTH_RATE_LIMITS, else the
     seconds until the window ends."""
+    if action not in AUTH_RATE_LIMIT_ACTIONS:
+        raise ValueError(f"not a rate-limited action: {action!r}")
     limit = ratelimit.parse(settings().auth_rate_limits).get(action)
     if limit is None:
         return None

@@ -1,6 +1,7 @@
 """Comments: post (with replies one level deep and an Idempotency-Key), soft delete."""
 from __future__ import annotations
 
+import uuid
 from typing import Any, Dict, Optional
 
 from .. import db, models, ratelimit
@@ -8,34 +9,19 @@ from ..errors import BadRequest, Conflict, Forbidden, NotFound
 from ..moderation.blocks import refuse_if_blocked
 from ..repo import comments
 
-MAX_CHARS = 500
-MAX_KEY_CHARS = 200
+# Keys this API makes for calls that bring none (a client that sends such a key meets only
+# its own comments).
+AUTO_KEY_PREFIX = "auto:"
 
 
-def clean_content(value: Any) -> str:
-    """1 to 500 characters once trimmed; anything else is a 400."""
-    if not isinstance(value, str):
-        raise BadRequest("'content' must be a string")
-    content = value.strip()
-    if not content:
-        raise BadRequest("'content' must not be empty")
-    if len(content) > MAX_CHARS:
-        raise BadRequest(f"'content' must be at most {MAX_CHARS} characters")
-    return content
-
-
-def clean_idempotency_key(value: Optional[str]) -> Optional[str]:
-    if value is None:
-        return None
-    key = value.strip()
-    if not key or len(key) > MAX_KEY_CHARS:
-        raise BadRequest(f"'Idempotency-Key' must be 1 to {MAX_KEY_CHARS} characters")
-    return key
-
-
-def _replayed(row: Dict[str, Any], video_id: str) -> Dict[str, Any]:
+def _replayed(row: Dict[str, Any], video_id: str, content: str, parent_id: Optional[str]) -> Dict[str, Any]:
+    """The first comment of a repeated key, when the request is the same; else 409 (as
+    uploads and gifts answer), never the old comment passed off as the new one."""
     if str(row["video_id"]) != video_id:
         raise Conflict("Idempotency-Key was already used for a comment on another video")
+    parent = None if row["parent_id"] is None else str(row["parent_id"])
+    if row["content"] != content or parent != parent_id:
+        raise Conflict("Idempotency-Key was already used for a different comment")
     return models.comment(row)
 
 
@@ -43,13 +29,18 @@ def post(
     user_id: str, video_id: str, content: str, parent_id: Optional[str] = None,
     idempotency_key: Optional[str] = None,
 ) -> Dict[str, Any]:
-    """Add a comment (or a reply to a top-level comment); a retried key answers the first."""
+    """Add a comment (or a reply to a top-level comment); a retried key answers the first.
+
+    Without a client key, one is made for this call: when db.run retries after a lost
+    connection whose COMMIT may have landed, the retry finds that comment instead of adding
+    it twice.
+    """
+    key = idempotency_key or AUTO_KEY_PREFIX + uuid.uuid4().hex
 
     def work(conn: Any) -> Dict[str, Any]:
-        if idempotency_key:
-            earlier = comments.comment_by_idempotency_key(conn, user_id, idempotency_key)
-            if earlier:
-                return _replayed(earlier, video_id)
+        earlier = comments.comment_by_idempotency_key(conn, user_id, key)
+        if earlier:
+            return _replayed(earlier, video_id, content, parent_id)
         owner = comments.visible_video_owner(conn, video_id)
         if owner is None:
             raise NotFound("Video not found")
@@ -63,7 +54,7 @@ def post(
             if parent["parent_id"] is not None:
                 raise BadRequest("Replies are one level deep: reply to the top-level comment")
         ratelimit.check(conn, user_id, "comment")
-        new_id = comments.insert_comment(conn, user_id, video_id, content, parent_id, idempotency_key)
+        new_id = comments.insert_comment(conn, user_id, video_id, content, parent_id, key)
         if new_id is None:  # a concurrent retry with the same key committed first
             raise _LostRace()
         return models.comment(comments.comment_by_id(conn, new_id))
@@ -72,7 +63,7 @@ def post(
         return db.in_transaction(work)
     except _LostRace:
         def replay(conn: Any) -> Dict[str, Any]:
-            return _replayed(comments.comment_by_idempotency_key(conn, user_id, idempotency_key), video_id)
+            return _replayed(comments.comment_by_idempotency_key(conn, user_id, key), video_id, content, parent_id)
 
         return db.run(replay)
 

@@ -6,32 +6,10 @@ from typing import Any, Dict, Optional
 
 from .. import db, ratelimit
 from ..config import settings
-from ..errors import BadRequest, NotFound
+from ..errors import NotFound
 from ..repo import counters, views
 from . import counters as folding
 from .viewer import Viewer
-
-SHARE_CHANNELS = frozenset({
-    "whatsapp", "facebook", "x", "twitter", "telegram", "instagram", "tiktok", "sms",
-    "email", "copy_link", "native", "other",
-})
-MAX_WATCH_MS = 24 * 3600 * 1000
-
-
-def clean_watch_ms(value: Any) -> int:
-    """Required: a view is counted only for a reported watch of at least VIEW_MIN_WATCH_MS."""
-    if value is None:
-        raise BadRequest("'watch_ms' is required")
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WATCH_MS:
-        raise BadRequest(f"'watch_ms' must be an integer from 0 to {MAX_WATCH_MS}")
-    return value
-
-
-def clean_channel(value: Any) -> str:
-    if not isinstance(value, str) or value.strip().lower() not in SHARE_CHANNELS:
-        raise BadRequest("'channel' must be one of: " + ", ".join(sorted(SHARE_CHANNELS)))
-    return value.strip().lower()
-
 
 def _limit(conn: Any, viewer: Viewer) -> None:
     """VIEWER_RATE_LIMITS: a signed-in viewer per user; an anonymous one per viewer key and

@@ -40,6 +40,7 @@ def take(conn: Any, table: str, digest: str, user_id: Optional[str] = None) -> O
 
 
 def pending(conn: Any, table: str, user_id: str) -> bool:
+    _column(table)  # the allow-list, before the name goes into SQL
     row = conn.execute(
         f"SELECT 1 FROM {table} WHERE user_id = %s AND expires_at > now()", (user_id,)
     ).fetchone()

@@ -43,9 +43,12 @@ def clear(conn: Any, key: str) -> None:
     conn.execute("DELETE FROM auth_failures WHERE key = %s", (key,))
 
 
+# Served by the auth_failures_last_failure_at index (migration 0010).
+_PRUNE = (
+    "DELETE FROM auth_failures WHERE last_failure_at < now() - make_interval(secs => %s)"
+    " AND (locked_until IS NULL OR locked_until < now())"
+)
+
+
 def prune(conn: Any, older_than_s: int) -> int:
-    return conn.execute(
-        "DELETE FROM auth_failures WHERE last_failure_at < now() - make_interval(secs => %s)"
-        " AND (locked_until IS NULL OR locked_until < now())",
-        (older_than_s,),
-    ).rowcount
+    return conn.execute(_PRUNE, (older_than_s,)).rowcount

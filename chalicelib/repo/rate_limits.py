@@ -14,6 +14,7 @@ ON CONFLICT (user_id, action, window_start) DO UPDATE SET hits = rate_limits.hit
 RETURNING hits, extract(epoch FROM window_start) + %(window)s - extract(epoch FROM now()) AS left_s
 """
 
+# Served by the rate_limits_window_start index (migration 0010).
 _PRUNE = "DELETE FROM rate_limits WHERE window_start < now() - make_interval(secs => %s)"
 
 
