@@ -116,7 +116,6 @@ class SendCodeQuery(Input, forbid_unknown_fields=True):
         description="As the old backend; or the body {email} (authApi.js)")] = None
 
     def __post_init__(self) -> None:
-        super().__post_init__()
         self.email = None if self.email is None else rules.email(self.email)
 
 
