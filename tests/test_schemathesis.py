@@ -129,3 +129,26 @@ def test_signed_in_calls_conform_to_the_document(case, world, base_url):
 def test_anonymous_calls_conform_to_the_document(case, base_url):
     case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
     case.call_and_validate(base_url=base_url, checks=CHECKS)
+
+
+def test_stateful_call_sequences_conform_to_the_document(base_url, world):
+    """Sequences of calls chained by links schemathesis infers from the document (an answer's
+    id into the routes that take it: a comment posted, then deleted; an upload started, then
+    its video read and deleted; ...), signed in: no 5xx and every answer as documented."""
+    schema = schemathesis.openapi.from_dict(_document(base_url))
+    machine = schema.as_state_machine()
+    links = schema.statistic.transitions.total
+    assert links >= 10, f"only {links} links inferred: the sequences would prove little"
+    with psycopg.connect(world["url"], autocommit=True) as conn:
+        version = conn.execute("SELECT token_version FROM users WHERE id = %s", (world["me"],)).fetchone()[0]
+    headers = auth_headers(world["me"], ver=version)
+
+    class SignedIn(machine):  # type: ignore[misc, valid-type]
+        def get_call_kwargs(self, case):
+            return {"base_url": base_url, "headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS)
+
+    SignedIn.run(settings=settings(max_examples=40, stateful_step_count=6, deadline=None,
+                                   suppress_health_check=list(HealthCheck)))

@@ -38,7 +38,10 @@ def test_every_method_of_the_stage_is_throttled(apigateway, monkeypatch, tmp_pat
     result = stage_throttle.apply("prod", apigateway)
     settings = apigateway.get_stage(restApiId=api, stageName="api")["methodSettings"]["*/*"]
     assert settings["throttlingRateLimit"] == stage_throttle.RATE_PER_S == result["rate"]
-    assert settings["throttlingBurstLimit"] == 150 == result["burst"]  # the API's reserved concurrency
+    reserved = json.loads((tmp_path / ".chalice" / "config.json").read_text())[
+        "stages"]["prod"]["lambda_functions"]["api_handler"]["reserved_concurrency"]
+    assert reserved == 120  # the pooler budget (README) after the live socket functions
+    assert settings["throttlingBurstLimit"] == reserved == result["burst"]  # the API's reserved concurrency
 
 
 def test_the_deploy_throttles_the_stage_right_after_chalice_deploy():
