@@ -6,7 +6,6 @@ import html
 from functools import lru_cache
 
 from ..config import API_VERSION
-from . import search  # TRANSITION: hand-written until the search routes are declared
 
 
 @lru_cache(maxsize=1)
@@ -15,8 +14,6 @@ def document() -> dict:
     from .generate import build
 
     operations, schemas = build(declare.routes())
-    operations = {**search.OPERATIONS, **operations}
-    schemas = {**search.SCHEMAS, **schemas}
     paths: dict = {}
     for (method, path), operation in sorted(operations.items()):
         paths.setdefault(path, {})[method.lower()] = operation
