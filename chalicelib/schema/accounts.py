@@ -115,8 +115,7 @@ class SendCodeQuery(Input, forbid_unknown_fields=True):
     email: Annotated[Optional[Email], Meta(
         description="As the old backend; or the body {email} (authApi.js)")] = None
 
-    def __post_init__(self) -> None:
-        super().__post_init__()
+    def __post_init__(self) -> None:  # Input defines none: no super() call
         self.email = None if self.email is None else rules.email(self.email)
 
 
