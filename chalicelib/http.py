@@ -132,10 +132,6 @@ def error_response(status: int, detail: str, headers: Optional[Dict[str, str]] =
 # ---- input -------------------------------------------------------------------------------
 
 
-def query(request: Any) -> Mapping[str, str]:
-    return request.query_params or {}
-
-
 def check_query_size(request: Any) -> None:
     # From the event's own lists (every value of a repeated key counts): a third of the cost
     # of walking Chalice's MultiDict, on every request.

@@ -173,3 +173,17 @@ def test_bad_moderator_input(client, scene):
     assert _post(client, "/v1/admin/videos/nope/takedown", admin, {"reason": "x"})[0].status_code == 400
     assert _post(client, f"/v1/admin/videos/{uuid.uuid4()}/takedown", admin, {"reason": "x"})[0].status_code == 404
     assert _post(client, f"/v1/admin/users/{admin['id']}/suspend", admin, {"reason": "x"})[0].status_code == 400
+
+
+def test_report_notes_and_reasons_follow_the_shared_text_rules(client, scene, sql):
+    """The bodies' models apply rules.clean_text: no bidi overrides or control characters in
+    what a moderator reads; a blank note is stored as none."""
+    fan, vid = scene["fan"], str(scene["video"]["id"])
+    for note in ("look \u202e here", "bell \x07"):
+        answer, detail = _post(client, "/v1/reports", fan,
+                               {"target_type": "video", "target_id": vid, "reason": "spam", "note": note})
+        assert answer.status_code == 400 and "'note'" in detail["detail"], note
+    answer, body = _post(client, "/v1/reports", fan,
+                         {"target_type": "video", "target_id": vid, "reason": "spam", "note": "   "})
+    assert answer.status_code == 201 and body["note"] is None
+    assert sql("SELECT count(*) AS n FROM reports")[0]["n"] == 1

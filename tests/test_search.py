@@ -164,3 +164,18 @@ def test_answers_are_public_and_the_same_for_everybody(client, library, make_use
     assert client.http.get("/v1/search/videos?q=mara", headers={"If-None-Match": etag}).status_code == 304
     text = stranger.body.decode()
     assert "email" not in text and "password" not in text and "role" not in text
+
+
+def test_the_document_declares_the_redirect_and_the_cache_key():
+    """The 308 is part of each search route's contract (schemathesis checks answers against
+    it), and the declared query names are what the edge keys on."""
+    from chalicelib.chalice_app import declare
+    from chalicelib.openapi.document import document
+
+    for kind in ("videos", "users", "hashtags"):
+        operation = document()["paths"][f"/v1/search/{kind}"]["get"]
+        assert operation["responses"]["308"]["headers"]["Location"]["required"] is True
+        assert {p["name"]: p["required"] for p in operation["parameters"]} == \
+            {"q": True, "cursor": False, "limit": False}
+    rows = {r["path"]: r["query"] for r in declare.edge_table() if r["path"].startswith("/v1/search/")}
+    assert rows == {f"/v1/search/{k}": ["cursor", "limit", "q"] for k in ("videos", "users", "hashtags")}

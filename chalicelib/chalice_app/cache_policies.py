@@ -26,10 +26,6 @@ PROFILE = CachePolicy(max_age=30, s_maxage=60, stale_while_revalidate=300, stale
 PEOPLE_LIST = CachePolicy(max_age=15, s_maxage=30, stale_while_revalidate=120, stale_if_error=DAY)
 
 
-def for_page(first: CachePolicy, is_first_page: bool) -> CachePolicy:
-    """Later pages of the feed lists may be kept longer than the first."""
-    return first if is_first_page else FEED_LATER_PAGE
-
 # The gift catalogue and the coin packages: change when an operator edits them.
 CATALOGUE = CachePolicy(max_age=60, s_maxage=300, stale_while_revalidate=600, stale_if_error=DAY)
 

@@ -4,67 +4,76 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from ..http import json_body, private_json, uuid_param
 from ..moderation import actions, reports
-from . import paging
-from .identity import signed_in
+from ..schema.common import CursorPage, IdPath
+from ..schema.moderation import ModerationReason, ModerationResult, NewReport, Report, ReportQueue
+from .declare import SIGNED_IN, Call, Reply, endpoint
 
 bp = Blueprint(__name__)
 
 
-@bp.route("/v1/reports", methods=["POST"])
-def create_report():
-    request = bp.current_request
-    user = signed_in(request)
-    report, created = reports.report(user.user_id, json_body(request))
-    return private_json(report, status=201 if created else 200)
+@endpoint(bp, "POST", "/v1/reports", summary="Report a video, comment or user", tag="moderation",
+          auth=SIGNED_IN, body=NewReport, answer=Report, status=201, also_ok=(200,), errors=(404,),
+          rate_limit="report",
+          description="One open report per reporter and target: a repeat answers the open one "
+                      "(200). Rate-limited (RATE_LIMITS `report`).")
+def create_report(call: Call):
+    body = call.body
+    report, created = reports.report(call.user_id, body.target_type, body.target_id, body.reason, body.note)
+    return Reply(report, status=201 if created else 200)
 
 
-def _moderator() -> str:
-    user = signed_in(bp.current_request)
-    actions.require_admin(user.user_id)
-    return user.user_id
+@endpoint(bp, "GET", "/v1/admin/reports", summary="The moderators' queue: reported targets, "
+          "heaviest first", tag="moderation", auth=SIGNED_IN, query=CursorPage, answer=ReportQueue,
+          errors=(403,))
+def report_queue(call: Call):
+    actions.require_admin(call.user_id)
+    return reports.queue(call.query.cursor, call.query.limit).as_json()
 
 
-@bp.route("/v1/admin/reports", methods=["GET"])
-def report_queue():
-    request = bp.current_request
-    _moderator()
-    return private_json(reports.queue(paging.cursor(request), paging.cursor_limit(request)).as_json())
+_HIDE = ("Hidden at once from every list, search, single read and trending (stored lists "
+         "rewritten, CDN invalidated); the reason kept and audited; the owner notified; open "
+         "reports on it resolved. Repeating it changes nothing (`changed: false`).")
+_RESTORE = "Audited; the owner notified."
 
 
-def _act(action: str, raw_id: str):
-    moderator = _moderator()
-    target_id = uuid_param(raw_id, "id")
-    reason = actions.parse_reason(json_body(bp.current_request))
-    return private_json(actions.act(moderator, action, target_id, reason))
+def _action(path: str, summary: str, description: str):
+    return endpoint(bp, "POST", path, summary=summary, tag="moderation", auth=SIGNED_IN,
+                    params=IdPath, body=ModerationReason, answer=ModerationResult,
+                    errors=(403, 404), description=description)
 
 
-@bp.route("/v1/admin/videos/{id}/takedown", methods=["POST"])
-def takedown_video(id):  # noqa: A002 - the path parameter's name
-    return _act("takedown_video", id)
+def _act(call: Call, action: str):
+    actions.require_admin(call.user_id)
+    return actions.act(call.user_id, action, call.path.id, call.body.reason)
 
 
-@bp.route("/v1/admin/videos/{id}/restore", methods=["POST"])
-def restore_video(id):  # noqa: A002
-    return _act("restore_video", id)
+@_action("/v1/admin/videos/{id}/takedown", "Take a video down", _HIDE)
+def takedown_video(call: Call):
+    return _act(call, "takedown_video")
 
 
-@bp.route("/v1/admin/comments/{id}/takedown", methods=["POST"])
-def takedown_comment(id):  # noqa: A002
-    return _act("takedown_comment", id)
+@_action("/v1/admin/videos/{id}/restore", "Restore a taken-down video", _RESTORE)
+def restore_video(call: Call):
+    return _act(call, "restore_video")
 
 
-@bp.route("/v1/admin/comments/{id}/restore", methods=["POST"])
-def restore_comment(id):  # noqa: A002
-    return _act("restore_comment", id)
+@_action("/v1/admin/comments/{id}/takedown", "Take a comment down", _HIDE)
+def takedown_comment(call: Call):
+    return _act(call, "takedown_comment")
 
 
-@bp.route("/v1/admin/users/{id}/suspend", methods=["POST"])
-def suspend_user(id):  # noqa: A002
-    return _act("suspend_user", id)
+@_action("/v1/admin/comments/{id}/restore", "Restore a taken-down comment", _RESTORE)
+def restore_comment(call: Call):
+    return _act(call, "restore_comment")
 
 
-@bp.route("/v1/admin/users/{id}/restore", methods=["POST"])
-def restore_user(id):  # noqa: A002
-    return _act("restore_user", id)
+@_action("/v1/admin/users/{id}/suspend", "Suspend a user", "Their tokens are refused (401), their "
+         "profile, videos and comments hidden, their videos purged from trending. Audited.")
+def suspend_user(call: Call):
+    return _act(call, "suspend_user")
+
+
+@_action("/v1/admin/users/{id}/restore", "Restore a suspended user", "Audited.")
+def restore_user(call: Call):
+    return _act(call, "restore_user")

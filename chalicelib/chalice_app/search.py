@@ -11,40 +11,49 @@ from urllib.parse import urlencode
 
 from chalice import Blueprint
 
-from ..http import check_query_size, public_json, query, redirect
+from ..http import redirect
+from ..schema.search import HashtagPage, HashtagSearch, UserPage, UserSearch, VideoSearch
+from ..schema.videos import VideoPage
 from ..search import query as normal_forms
 from ..search import service
 from . import cache_policies as cache
-from . import paging
+from .declare import Call, endpoint
 
 bp = Blueprint(__name__)
 
+REDIRECT = ("A `q` not in its normal form is answered 308: Location names the normal form "
+            "(cacheable); only the normal form is computed and cached.")
 
-def _search(normalise, run):
-    request = bp.current_request
-    check_query_size(request)
-    params = query(request)
-    raw = params.get("q")
-    normal = normalise(raw)
-    if raw != normal:
+
+def _search(call: Call, normalise, run):
+    normal = normalise(call.query.q)
+    if call.query.q != normal:
         # A relative reference of only a query keeps whatever path prefix the client used.
+        params = call.request.query_params or {}
         kept = {k: params[k] for k in ("limit", "cursor") if params.get(k)}
         return redirect("?" + urlencode({"q": normal, **kept}), cache.CANONICAL_REDIRECT)
-    cursor = paging.cursor(request)
-    page = run(normal, cursor, paging.cursor_limit(request))
-    return public_json(request, page.as_json(), cache.for_page(cache.SEARCH, cursor is None))
+    return run(normal, call.query.cursor, call.query.limit).as_json()
 
 
-@bp.route("/v1/search/videos", methods=["GET"])
-def search_videos():
-    return _search(normal_forms.video_query, service.videos)
+def _declare(path: str, summary: str, query: type, answer: type):
+    return endpoint(bp, "GET", path, summary=summary, tag="search", query=query, answer=answer,
+                    cache=cache.SEARCH, later_pages=cache.FEED_LATER_PAGE, also_ok=(308,),
+                    description=REDIRECT)
 
 
-@bp.route("/v1/search/users", methods=["GET"])
-def search_users():
-    return _search(normal_forms.name_query, service.users)
+@_declare("/v1/search/videos", "Videos whose title, hashtags or description hold every word (the "
+          "last also as a prefix), by relevance, popularity and freshness", VideoSearch, VideoPage)
+def search_videos(call: Call):
+    return _search(call, normal_forms.video_query, service.videos)
 
 
-@bp.route("/v1/search/hashtags", methods=["GET"])
-def search_hashtags():
-    return _search(normal_forms.hashtag_prefix, service.hashtags)
+@_declare("/v1/search/users", "People by username or full name, typos tolerated (trigram "
+          "similarity) or a username prefix", UserSearch, UserPage)
+def search_users(call: Call):
+    return _search(call, normal_forms.name_query, service.users)
+
+
+@_declare("/v1/search/hashtags", "Hashtags starting with q (completion), most videos first",
+          HashtagSearch, HashtagPage)
+def search_hashtags(call: Call):
+    return _search(call, normal_forms.hashtag_prefix, service.hashtags)

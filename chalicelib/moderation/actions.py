@@ -15,7 +15,6 @@ from ..errors import BadRequest, Forbidden, NotFound
 from ..notifications.outbox import notify
 from ..repo import moderation as repo
 
-MAX_REASON_CHARS = 1000
 # action name -> (target type, hide?)
 ACTIONS = {
     "takedown_video": ("video", True), "restore_video": ("video", False),
@@ -27,16 +26,6 @@ ACTIONS = {
 def require_admin(user_id: str) -> None:
     if not repo.is_admin(user_id):
         raise Forbidden("Moderators only")
-
-
-def parse_reason(body: Dict[str, Any]) -> str:
-    unknown = set(body) - {"reason"}
-    if unknown:
-        raise BadRequest(f"Unknown field(s): {', '.join(sorted(unknown))}")
-    reason = body.get("reason")
-    if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON_CHARS:
-        raise BadRequest(f"'reason' is required: text of 1 to {MAX_REASON_CHARS} characters")
-    return reason.strip()
 
 
 def _notify_owner(conn: Any, target_type: str, hide: bool, changed: dict, target_id: str,

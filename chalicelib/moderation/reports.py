@@ -1,7 +1,6 @@
 """Reports: what a user may report and why, and the queue moderators work through."""
 from __future__ import annotations
 
-import uuid
 from typing import Any, Dict, Optional, Tuple
 
 from .. import cursors, db, ratelimit, timestamps
@@ -9,36 +8,13 @@ from ..errors import BadRequest, NotFound
 from ..feed import Page
 from ..repo import moderation as repo
 
-TARGET_TYPES = ("video", "comment", "user")
-# The reasons a user may pick, and how much one report of each weighs in the queue: harm to a
-# person outweighs a nuisance; a child-safety report alone outranks a pile of spam reports.
+# The reasons a user may pick (schema.moderation.ReportReason checks bodies against these
+# keys) and how much one report of each weighs in the queue: harm to a person outweighs a
+# nuisance; a child-safety report alone outranks a pile of spam reports.
 REASONS: Dict[str, int] = {
     "spam": 1, "misinformation": 1, "other": 1, "copyright": 2, "harassment": 3,
     "hate": 3, "sexual_content": 3, "violence": 3, "self_harm": 5, "child_safety": 10,
 }
-MAX_NOTE_CHARS = 1000
-_FIELDS = {"target_type", "target_id", "reason", "note"}
-
-
-def parse(body: Dict[str, Any]) -> Tuple[str, str, str, Optional[str]]:
-    unknown = set(body) - _FIELDS
-    if unknown:
-        raise BadRequest(f"Unknown field(s): {', '.join(sorted(unknown))}")
-    target_type, target_id = body.get("target_type"), body.get("target_id")
-    reason, note = body.get("reason"), body.get("note")
-    if target_type not in TARGET_TYPES:
-        raise BadRequest("'target_type' must be one of " + ", ".join(TARGET_TYPES))
-    try:
-        target_id = str(uuid.UUID(target_id))
-    except (ValueError, TypeError, AttributeError):
-        raise BadRequest("'target_id' must be a UUID") from None
-    if reason not in REASONS:
-        raise BadRequest("'reason' must be one of " + ", ".join(REASONS))
-    if note is not None:
-        if not isinstance(note, str) or len(note) > MAX_NOTE_CHARS:
-            raise BadRequest(f"'note' must be text of at most {MAX_NOTE_CHARS} characters")
-        note = note.strip() or None
-    return target_type, target_id, reason, note
 
 
 def _shape(row: dict) -> Dict[str, Any]:
@@ -47,9 +23,10 @@ def _shape(row: dict) -> Dict[str, Any]:
             "status": row["status"], "created_at": timestamps.iso(row["created_at"])}
 
 
-def report(reporter_id: str, body: Dict[str, Any]) -> Tuple[Dict[str, Any], bool]:
-    """(the report, created?). A repeat while the first is open answers the first (200)."""
-    target_type, target_id, reason, note = parse(body)
+def report(reporter_id: str, target_type: str, target_id: str, reason: str,
+           note: Optional[str]) -> Tuple[Dict[str, Any], bool]:
+    """(the report, created?). A repeat while the first is open answers the first (200).
+    The fields are checked by the body's model (schema.moderation.NewReport)."""
     if target_type == "user" and target_id == reporter_id:
         raise BadRequest("You cannot report yourself")
 

@@ -27,6 +27,11 @@ ERRORS = {
 }
 
 
+# A 3xx in `also_ok`: no body, Location names where to go (the declaration's description says why).
+REDIRECT = {"description": "Redirect: Location names the URL to read instead",
+            "headers": {"Location": {"required": True, "schema": {"type": "string"}}}}
+
+
 def _json(schema: dict, media: str = "application/json") -> dict:
     return {media: {"schema": schema}}
 
@@ -81,7 +86,8 @@ def operation(route: Any, schemas: Dict[str, dict], refs: Dict[Any, dict]) -> di
         success = {"description": "No content"}
     else:
         success = {"description": "OK", "content": _json(refs[route.answer], route.answer_type)}
-    responses: Dict[str, dict] = {str(code): success for code in (route.status, *route.also_ok)}
+    responses: Dict[str, dict] = {str(code): success if code < 300 else REDIRECT
+                                  for code in (route.status, *route.also_ok)}
     if route.cache is not None:
         responses["304"] = {"description": "Not modified (If-None-Match matched the ETag)"}
     models = _error_models(route)

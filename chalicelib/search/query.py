@@ -12,7 +12,6 @@ from typing import List
 
 from ..errors import BadRequest
 
-MAX_RAW_CHARS = 256  # longer is a 400, not silently cut (the redirect would hide the cut)
 MAX_WORDS = 8
 MAX_WORD_CHARS = 40
 MAX_NAME_CHARS = 64
@@ -21,10 +20,7 @@ _NAME_CHARS = re.compile(r"[\w.]+")
 
 
 def _fold(raw: str) -> str:
-    if raw is None or not raw.strip():
-        raise BadRequest("'q' is required")
-    if len(raw) > MAX_RAW_CHARS:
-        raise BadRequest(f"'q' must be at most {MAX_RAW_CHARS} characters")
+    # Presence and length are the query model's (schema.search): here only what `q` means.
     return unicodedata.normalize("NFKC", raw).casefold()
 
 
