@@ -192,16 +192,9 @@ class PublicProfile(Answer):
     created_at: Optional[Timestamp]
 
 
-class OwnerProfile(Answer):
-    id: Uuid
-    username: str
-    full_name: Optional[str]
-    avatar_url: Optional[str]
-    bio: Optional[str]
-    role: str
-    followers_count: Count
-    following_count: Count
-    created_at: Optional[Timestamp]
+class OwnerProfile(PublicProfile):
+    """The public profile plus what only its owner sees."""
+
     email: str
     coin_balance: int
     total_earnings: float
