@@ -15,11 +15,11 @@ import hashlib
 import hmac
 import struct
 import uuid
-from dataclasses import dataclass
 
 from . import timestamps
 from .config import settings
 from .errors import BadRequest, ServiceUnavailable
+from .positions import Position
 
 VERSION = 1
 _BODY = struct.Struct(">Bq16s")  # version, microseconds since the epoch, uuid bytes
@@ -27,14 +27,6 @@ _TAG_BYTES = 16
 MAX_CURSOR_CHARS = 128
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 _MICROSECOND = dt.timedelta(microseconds=1)
-
-
-@dataclass(frozen=True)
-class Position:
-    """Where the previous page ended; the next page starts strictly after it."""
-
-    created_at: dt.datetime  # naive UTC, like the live columns every list is ordered by
-    id: str
 
 
 def _key() -> bytes:

@@ -32,9 +32,10 @@ def _refuse(status: int, detail: str) -> dict:
 
 
 def connect(event: Any) -> dict:
-    from ..errors import ApiError, BadRequest, Unauthorized
+    from ..errors import BadRequest, DomainError, Unauthorized
     from ..http import uuid_param
-    from ..live import realtime
+    from ..live import realtime, welcome_call
+    from .error_answers import status_of
     from .identity import signed_in_token
 
     raw, connection_id, endpoint = _context(event)
@@ -48,17 +49,18 @@ def connect(event: Any) -> dict:
             raise BadRequest("A username is required (?username=...)")
         principal = signed_in_token(token)
         realtime.connect(connection_id, session_id, principal.user_id, endpoint)
-    except ApiError as exc:
-        return _refuse(exc.status, exc.detail)
-    realtime.schedule_welcome(connection_id)
+    except DomainError as exc:
+        return _refuse(status_of(exc), exc.detail)
+    welcome_call.schedule_welcome(connection_id)
     return {"statusCode": 200}
 
 
 def message(event: Any) -> dict:
     from ..live import actions
+    from .error_answers import status_of
 
     _, connection_id, _ = _context(event)
-    actions.handle(connection_id, event.body)
+    actions.handle(connection_id, event.body, status_of)
     return {"statusCode": 200}
 
 

@@ -6,7 +6,7 @@ import json
 from typing import Any, Callable, Dict
 
 from .. import db, ratelimit
-from ..errors import BadRequest, Forbidden, NotFound
+from ..errors import BadRequest, DomainError, Forbidden, NotFound
 from ..repo import live, live_connections
 from . import chat, realtime
 from .realtime import Caller, frame
@@ -181,9 +181,9 @@ ACTIONS: Dict[str, Callable[[Caller, dict], None]] = {
 }
 
 
-def handle(connection_id: str, body: str) -> None:
-    """One client frame; a refused one answers `error` {detail} to its sender only."""
-    from ..errors import ApiError
+def handle(connection_id: str, body: str, status_of: Callable[[DomainError], int]) -> None:
+    """One client frame; a refused one answers `error` {detail, status} to its sender only
+    (`status_of`: the HTTP status the caller's layer gives a domain error)."""
 
     caller = None
     try:
@@ -202,12 +202,12 @@ def handle(connection_id: str, body: str) -> None:
         if handler is None:
             raise BadRequest("Unknown action; expected one of " + ", ".join(sorted(ACTIONS)))
         handler(caller, message)
-    except ApiError as exc:
+    except DomainError as exc:
         if caller is None:
             return
         extra = {"retry_after": exc.retry_after_s} if hasattr(exc, "retry_after_s") else {}
         realtime.send([{"endpoint": caller.endpoint, "connection_id": connection_id}],
-                      frame("error", detail=exc.detail, status=exc.status, action=_action(body), **extra))
+                      frame("error", detail=exc.detail, status=status_of(exc), action=_action(body), **extra))
 
 
 def _action(body: str) -> Any:

@@ -4,7 +4,7 @@ handle any frame; nothing is kept in memory between events.
 
 API Gateway cannot post to a socket during its own $connect, so the newcomer's
 `current_participants` goes out from `welcome`, run after $connect returns (an asynchronous
-Lambda invocation when LIVE_WELCOME_FUNCTION is set, else a background thread).
+Lambda invocation when LIVE_WELCOME_FUNCTION is set, else a background thread: welcome_call.py).
 """
 from __future__ import annotations
 
@@ -103,17 +103,6 @@ def connect(connection_id: str, session_id: str, user_id: str, endpoint: str) ->
                                  role=caller.role, viewer_count=viewers), exclude=connection_id,
                roles=presence_roles(caller.role, viewers))
     return caller
-
-
-def schedule_welcome(connection_id: str) -> None:
-    function = os.environ.get("LIVE_WELCOME_FUNCTION")
-    if function:
-        import boto3
-
-        boto3.client("lambda").invoke(FunctionName=function, InvocationType="Event",
-                                      Payload=json.dumps({"connection_id": connection_id}).encode())
-        return
-    threading.Thread(target=welcome, args=(connection_id,), name="ws-welcome", daemon=True).start()
 
 
 def welcome(connection_id: str) -> bool:

@@ -10,7 +10,7 @@ from typing import Optional
 
 from .. import db
 from . import blocks
-from ..cursors import Position
+from ..positions import Position
 from .videos import VIDEO_COLUMNS, VIDEO_FROM, VISIBLE
 
 # What a list may show: visible rows with a place in the keyset order. The live created_at is

@@ -15,12 +15,12 @@ jobs = Blueprint(__name__)
 @jobs.schedule(Rate(settings().trending_rate_minutes, unit=Rate.MINUTES), name="trending_refresh")
 def refresh_trending(event):
     from .. import observability
-    from ..search import service as search
+    from ..search import hashtags as search_hashtags
     from ..trending import writer
 
     result = writer.refresh()
     observability.trending_refresh(result.total_s * 1000, len(result.written))
     # Hashtag completion's counts move at trending's pace (issue 16).
-    hashtags = search.refresh_hashtags()
+    hashtags = search_hashtags.refresh_hashtags()
     return {"search_hashtags": hashtags, "generated_at": result.generated_at, "written": len(result.written),
             "unchanged": len(result.unchanged), "total_ms": round(result.total_s * 1000)}

@@ -12,6 +12,7 @@ from .. import cursors, db, models
 from ..feed import Page
 from ..repo import search as rows
 from . import query
+from .hashtags import refresh_hashtags  # noqa: F401 (tests and bench call it here)
 
 
 def _page(scope: str, cursor: Optional[str], limit: int, fetch: Callable, shape: Callable,
@@ -54,6 +55,3 @@ def hashtags(normal: str, cursor: Optional[str], limit: int) -> Page:
                  lambda r: (float(r["videos_count"]), r["hashtag"]))
 
 
-def refresh_hashtags() -> int:
-    """Recount the hashtags completion answers from (the trending job calls it)."""
-    return db.in_transaction(rows.refresh_hashtags)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import Iterable, Set
+from typing import Dict, Iterable, Set
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PACKAGE = ROOT / "chalicelib"
@@ -64,15 +64,61 @@ def reach(start: Iterable[Path]) -> Set[Path]:
     return seen
 
 
+def _own_functions(tree: ast.Module, function: str) -> Set[str]:
+    """`function` and the module-level functions it calls, transitively."""
+    defs = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    todo, found = [function], set()
+    while todo:
+        name = todo.pop()
+        if name in found or name not in defs:
+            continue
+        found.add(name)
+        todo.extend(n.id for n in ast.walk(defs[name]) if isinstance(n, ast.Name) and n.id in defs)
+    return found
+
+
 def handler_reach(module: str, function: str) -> Set[Path]:
-    """Files a scheduled handler reaches: its own module's top-level imports and the imports
-    inside the handler itself (not those of the module's other handlers)."""
+    """Files a handler reaches: its own module's top-level imports and the imports inside the
+    handler and the module's functions it calls (not those of the module's other handlers)."""
     path = _file_of(module)
     tree = ast.parse(path.read_text())
+    own_functions = _own_functions(tree, function)
     own = ast.Module(body=[n for n in tree.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-                           or n.name == function], type_ignores=[])
+                           or n.name in own_functions], type_ignores=[])
     start = {_file_of(m) for m in _imports(own, module, False)}
     return reach(start) | {path}
+
+
+# Chalice's deployed name of each WebSocket route's function.
+WEBSOCKET_FUNCTIONS = {"$connect": "websocket_connect", "$default": "websocket_message",
+                       "$disconnect": "websocket_disconnect"}
+
+
+def deployed_handlers(app) -> Dict[str, str]:
+    """{Lambda function name: handler string} of every function besides the API's."""
+    out = {s.name: s.handler_string for s in app.event_sources}
+    out.update((f.name, f.handler_string) for f in app.pure_lambda_functions)
+    out.update((WEBSOCKET_FUNCTIONS[k], h.handler_string) for k, h in app.websocket_handlers.items())
+    return out
+
+
+def function_reach(handler_string: str) -> Set[Path]:
+    """A handler's reach; app.py's own handlers (WebSocket, live welcome) only delegate, so
+    theirs is that of the chalicelib functions they call (`live_ws.connect(event)`)."""
+    module, function = handler_string.rsplit(".", 1)
+    if module != "app":
+        return handler_reach(module, function)
+    tree = ast.parse((ROOT / "app.py").read_text())
+    imported = {a.asname or a.name: f"{n.module}.{a.name}" for n in tree.body
+                if isinstance(n, ast.ImportFrom) and n.module for a in n.names}
+    [handler] = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function]
+    found: Set[Path] = {ROOT / "app.py"}
+    for node in ast.walk(handler):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name) and node.func.value.id in imported):
+            found |= handler_reach(imported[node.func.value.id], node.func.attr)
+    assert len(found) > 1, f"{handler_string} delegates to no chalicelib function"
+    return found
 
 
 def api_reach() -> Set[Path]:

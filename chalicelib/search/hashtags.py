@@ -1,0 +1,11 @@
+"""The hashtag completion counts, recounted by the trending job. Apart from `service` so that
+the job reaches only the database (not the cursors' signing secret: least privilege)."""
+from __future__ import annotations
+
+from .. import db
+from ..repo import search as rows
+
+
+def refresh_hashtags() -> int:
+    """Recount the hashtags completion answers from (the trending job calls it)."""
+    return db.in_transaction(rows.refresh_hashtags)
