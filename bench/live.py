@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import statistics
 import time
 import urllib.parse
 
@@ -139,7 +138,8 @@ def main() -> None:
 
     with psycopg.connect(url) as conn:
         users = conn.execute("SELECT id, username FROM users ORDER BY username").fetchall()
-    session_id = sessions.start(str(users[0][0]), sessions.parse_start({"title": "Bench"}))["id"]
+    session_id = sessions.start(str(users[0][0]), {"title": "Bench", "description": None, "session_type": "voice",
+                                                         "max_participants": 50})["id"]
     gateway = LocalWebSocketGateway(environments=8).start()
 
     async def run() -> tuple:

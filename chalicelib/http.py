@@ -147,25 +147,6 @@ def check_query_size(request: Any) -> None:
         raise BadRequest("Query string too long")
 
 
-# TRANSITION: only the live routes still parse by hand; goes when they are declared.
-def int_param(
-    request: Any, name: str, default: int, *, minimum: int = 0, maximum: Optional[int] = None
-) -> int:
-    """An integer query parameter; bad values are a 400, values over `maximum` are clamped."""
-    raw = query(request).get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"'{name}' must be an integer") from None
-    if value < minimum:
-        raise BadRequest(f"'{name}' must be at least {minimum}")
-    if maximum is not None and value > maximum:
-        value = maximum
-    return value
-
-
 def uuid_param(value: str, name: str = "id") -> str:
     """A uuid path or query value in canonical form; anything else is a 400."""
     try:

@@ -10,9 +10,8 @@ from ..errors import BadRequest, Forbidden, Gone, NotFound
 from ..repo import live
 from ..timestamps import iso
 
-SESSION_TYPES = ("voice", "camera", "studio")
 STATUSES = ("active", "ended", "scheduled")
-MAX_TITLE, MAX_DESCRIPTION, MAX_PARTICIPANTS = 255, 2000, 1000
+MAX_TITLE = 255  # a guest request's message (the socket's request_guest too)
 # The frontend's RTCPeerConnection uses these anyway (no TURN): sent so a client could.
 ICE_SERVERS = [{"urls": ["stun:stun.l.google.com:19302", "stun:stun1.l.google.com:19302"]}]
 
@@ -36,22 +35,9 @@ def _text(body: dict, key: str, limit: int, default: Optional[str]) -> Optional[
     return value
 
 
-def parse_start(body: dict) -> dict:
-    title = _text(body, "title", MAX_TITLE, None)
-    if not title:
-        raise BadRequest("'title' is required")
-    kind = body.get("session_type", "voice")
-    if kind not in SESSION_TYPES:
-        raise BadRequest("'session_type' must be one of " + ", ".join(SESSION_TYPES))
-    most = body.get("max_participants", 50)
-    if isinstance(most, bool) or not isinstance(most, int) or not 1 <= most <= MAX_PARTICIPANTS:
-        raise BadRequest(f"'max_participants' must be an integer from 1 to {MAX_PARTICIPANTS}")
-    return {"title": title, "description": _text(body, "description", MAX_DESCRIPTION, None) or None,
-            "session_type": kind, "max_participants": most}
-
-
 def start(host_id: str, fields: dict) -> dict:
-    """A new active session; the host's older active sessions end (one live at a time)."""
+    """A new active session; the host's older active sessions end (one live at a time).
+    `fields`: title, description, session_type, max_participants (schema.live.LiveStart)."""
     def unit(conn: Any) -> tuple:
         ratelimit.check(conn, host_id, "live_start")
         ended = live.end_sessions_of_host(conn, host_id)
