@@ -116,3 +116,18 @@ def test_the_sweep_ends_sessions_whose_host_is_gone(client, make_user, sql, sett
     rows = {str(r["id"]): r["status"] for r in sql("SELECT id, status FROM live_sessions")}
     assert rows == {stale: "ended", fresh: "active"}
     assert sweep.end_hostless() == []  # idempotent
+
+
+def test_a_user_the_host_blocked_or_who_blocked_the_host_cannot_join(client, make_user, sql):
+    host, blocked, blocker, stranger = make_user(), make_user(), make_user(), make_user()
+    session = start_session(client, host["id"])
+    assert client.http.put(f"/v1/users/{blocked['id']}/block", headers=auth_headers(host["id"])).status_code == 200
+    assert client.http.put(f"/v1/users/{host['id']}/block", headers=auth_headers(blocker["id"])).status_code == 200
+    for user in (blocked, blocker):
+        for path, body in (("/live/join", {"session_id": session["id"]}),
+                           ("/live/request-guest", {"session_id": session["id"]})):
+            answer = _post(client, path, user["id"], body)
+            assert answer.status_code == 403, (path, answer.body)
+    assert _post(client, "/live/join", stranger["id"], {"session_id": session["id"]}).status_code == 200
+    seated = {str(r["user_id"]) for r in sql("SELECT user_id FROM live_participants")}
+    assert str(blocked["id"]) not in seated and str(blocker["id"]) not in seated

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any, Iterable, List, Optional
 
 from .. import db
-from ..errors import BadRequest, Forbidden, Gone, NotFound, Unauthorized
+from ..errors import BadRequest, Unauthorized
 from ..repo import live, live_connections
 from ..timestamps import UTC, iso
-from . import sender
+from . import admission, sender
 
 WELCOME_TRIES = 25
 WELCOME_PAUSE_S = 0.08
@@ -78,14 +78,8 @@ def to_session(session_id: str, data: bytes, *, exclude: Optional[str] = None,
 def connect(connection_id: str, session_id: str, user_id: str, endpoint: str) -> Caller:
     """Admit a verified user's socket to an active session; 404/410/403 otherwise."""
     def unit(conn: Any) -> tuple:
-        session = live.session(conn, session_id, lock=True)
-        if session is None:
-            raise NotFound("Live session not found")
-        if session["status"] != "active":
-            raise Gone("Live session has ended")
+        session = admission.admit(conn, session_id, user_id, lock=True)
         seat = live.participant(conn, session_id, user_id)
-        if seat is not None and seat["status"] == "kicked":
-            raise Forbidden("You were removed from this live session")
         is_host = str(session["host_id"]) == user_id
         role = "host" if is_host else (seat["role"] if seat and seat["role"] in ("cohost", "guest") else "viewer")
         name = live.username(conn, user_id)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any, List, Optional
 
 from .. import db, ratelimit
-from ..errors import BadRequest, Forbidden, Gone, NotFound
+from ..errors import BadRequest, Forbidden, NotFound
 from ..repo import live
+from . import admission
 from ..timestamps import iso
 
 STATUSES = ("active", "ended", "scheduled")
@@ -69,15 +70,7 @@ def listing(status: str, limit: int) -> List[dict]:
 
 
 def _open_seat(conn: Any, session_id: str, user_id: str) -> dict:
-    session = live.session(conn, session_id)
-    if session is None:
-        raise NotFound("Live session not found")
-    if session["status"] != "active":
-        raise Gone("Live session has ended")
-    seat = live.participant(conn, session_id, user_id)
-    if seat is not None and seat["status"] == "kicked":
-        raise Forbidden("You were removed from this live session")
-    return session
+    return admission.admit(conn, session_id, user_id)
 
 
 def join(user_id: str, session_id: str) -> dict:
