@@ -10,6 +10,7 @@ backend does on Supabase, in UTC.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from typing import Dict, Iterator
 
@@ -100,7 +101,18 @@ def clean_db(database_url: str, _app_tables: list) -> Iterator[None]:
 
     with psycopg.connect(database_url, autocommit=True) as conn:
         if _app_tables:
-            conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in _app_tables) + " CASCADE")
+            truncate = "TRUNCATE " + ", ".join(f'"{t}"' for t in _app_tables) + " CASCADE"
+            # A background thread of the previous test (the live welcome a socket's connect
+            # starts, a fold) may still hold row locks: TRUNCATE can deadlock with it, and
+            # Postgres cancels one side. The thread's work is moot; try again.
+            for attempt in range(5):
+                try:
+                    conn.execute(truncate)
+                    break
+                except psycopg.errors.DeadlockDetected:
+                    if attempt == 4:
+                        raise
+                    time.sleep(0.2)
     users.forget_known()
     ledger.forget_opened()
     leaderboard.forget()
