@@ -166,8 +166,12 @@ class Settings:
     @property
     def origin_secrets(self) -> Tuple[str, ...]:
         """The origin secrets accepted now: current first, then the one being rotated out."""
-        raw = self.secret("ORIGIN_SECRET") or ""
-        return tuple(v.strip() for v in raw.split(",") if v.strip())
+        return _split_secrets(self.secret("ORIGIN_SECRET") or "")
+
+
+@lru_cache(maxsize=4)  # read on every request; the value changes only on rotation
+def _split_secrets(raw: str) -> Tuple[str, ...]:
+    return tuple(v.strip() for v in raw.split(",") if v.strip())
 
 
 def _rate_limits(name: str, default: str, known: tuple) -> str:

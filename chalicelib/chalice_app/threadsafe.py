@@ -5,23 +5,17 @@ requests on several threads at once, where one thread's request would replace an
 mid-flight (a gift sent with another caller's token and Idempotency-Key). This app class keeps
 the current request and Lambda context per thread; on Lambda it behaves exactly as Chalice's.
 
-It also gives an actual (non-preflight) answer only the CORS headers a browser reads on one:
-Allow-Origin, Expose-Headers and Allow-Credentials, built once per CORSConfig. Allow-Headers and
-Max-Age matter only on a preflight, which API Gateway (and `chalice local`) answer from the
-CORSConfig itself, unchanged. Chalice would rebuild and add all five to every answer: two
-headers more through its case-insensitive maps per request (bench `overhead`).
+Requests are handled by rest_handler.RestHandler: Chalice's, with its per-request repeats done
+once.
 """
 from __future__ import annotations
 
 import threading
-from typing import Any, Dict, Tuple
+from typing import Any, Dict
 
 from chalice import Chalice
-from chalice.app import RestAPIEventHandler
 
-# The CORS response headers the Fetch standard reads on an actual (non-preflight) response.
-ACTUAL_RESPONSE_CORS_HEADERS = frozenset({
-    "Access-Control-Allow-Origin", "Access-Control-Expose-Headers", "Access-Control-Allow-Credentials"})
+from .rest_handler import RestHandler
 
 
 class ThreadLocalRequestChalice(Chalice):
@@ -30,8 +24,8 @@ class ThreadLocalRequestChalice(Chalice):
     def __call__(self, event: Any, context: Any) -> Dict[str, Any]:
         # Chalice.__call__ (chalice 1.34, pinned) with our handler class in place of its own.
         self.lambda_context = context
-        handler = _RestHandler(self.routes, self.api, self.log, self.debug,
-                               middleware_handlers=self._get_middleware_handlers("http"))
+        handler = RestHandler(self.routes, self.api, self.log, self.debug,
+                              middleware_handlers=self._get_middleware_handlers("http"))
         self.current_request = handler.create_request_object(event, context)
         return handler(event, context)
 
@@ -52,16 +46,3 @@ class ThreadLocalRequestChalice(Chalice):
         self._per_thread.context = value
 
 
-_actual_cors: Dict[int, Tuple[Any, Dict[str, Any]]] = {}
-
-
-class _RestHandler(RestAPIEventHandler):
-    def _get_cors_headers(self, cors: Any) -> Dict[str, Any]:
-        # Chalice only reads the dict (adding what a response lacks); a config is not edited
-        # once its routes are registered. Keyed by identity, the config kept beside it.
-        held = _actual_cors.get(id(cors))
-        if held is None or held[0] is not cors:
-            full = super()._get_cors_headers(cors)
-            actual = {k: v for k, v in full.items() if k in ACTUAL_RESPONSE_CORS_HEADERS}
-            held = _actual_cors[id(cors)] = (cors, actual)
-        return held[1]
