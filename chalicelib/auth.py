@@ -9,8 +9,9 @@ With Supabase's keys the issuer (JWT_ISSUER) is required and the role must be JW
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional
+
+import msgspec
 
 from .config import settings
 from .errors import ServiceUnavailable, Unauthorized
@@ -19,10 +20,9 @@ ASYMMETRIC = {"ES256", "RS256"}
 SUPPORTED = {"HS256"} | ASYMMETRIC
 LEEWAY_S = 30
 
-@dataclass(frozen=True)
-class Principal:
+class Principal(msgspec.Struct, frozen=True):
     user_id: str
-    claims: Dict[str, Any] = field(hash=False, compare=False)
+    claims: Dict[str, Any]
 
 
 def bearer_token(headers: Mapping[str, str]) -> Optional[str]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, Optional, Tuple
+
+import msgspec
 
 from .errors import ServiceUnavailable
 
@@ -60,8 +61,7 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw is not None else default
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(msgspec.Struct, frozen=True):
     stage: str
     db_statement_timeout_ms: int
     db_connect_timeout_s: int
@@ -129,8 +129,13 @@ class Settings:
     upload_max_bytes: int
     upload_max_duration_s: int
     # Values given directly, and parameter names to fetch; kept out of repr (logs).
-    secret_values: Dict[str, Optional[str]] = field(default_factory=dict, repr=False)
-    secret_parameters: Dict[str, Optional[str]] = field(default_factory=dict, repr=False)
+    secret_values: Dict[str, Optional[str]] = msgspec.field(default_factory=dict)
+    secret_parameters: Dict[str, Optional[str]] = msgspec.field(default_factory=dict)
+
+    def __repr__(self) -> str:  # the secrets' values and their parameter names stay out of logs
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__struct_fields__
+                          if name not in ("secret_values", "secret_parameters"))
+        return f"Settings({shown})"
 
     def secret(self, name: str) -> Optional[str]:
         """A secret's value: given directly, else fetched from its SSM parameter, else None."""

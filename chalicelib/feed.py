@@ -5,8 +5,9 @@ forms of the old backend's routes come back as plain lists.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional
+
+import msgspec
 
 from . import cursors, models
 from .errors import NotFound
@@ -14,8 +15,7 @@ from .repo import comments as comment_rows
 from .repo import video_lists, videos
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(msgspec.Struct, frozen=True):
     items: List[Dict[str, Any]]
     next_cursor: Optional[str]
 
@@ -89,8 +89,7 @@ def comments_list(video_id: str, limit: int) -> List[Dict[str, Any]]:
     return comments_page(video_id, None, limit).items
 
 
-@dataclass(frozen=True)
-class VideoView:
+class VideoView(msgspec.Struct, frozen=True):
     video: Dict[str, Any]
     public: bool  # anyone may see it (ready); else only its owner, privately
 

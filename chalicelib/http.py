@@ -10,9 +10,9 @@ import decimal
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional
 
+import msgspec
 from chalice import Response
 
 from .errors import BadRequest
@@ -22,8 +22,7 @@ PRIVATE = "private, no-store"
 NO_STORE = "no-store"
 
 
-@dataclass(frozen=True)
-class CachePolicy:
+class CachePolicy(msgspec.Struct, frozen=True):
     """How long browsers (max_age) and the CDN (s_maxage) may keep an anonymous answer."""
 
     max_age: int

@@ -6,10 +6,11 @@ configured once per execution environment from CLOUDINARY_URL.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 from urllib.parse import urlsplit
+
+import msgspec
 
 from .config import settings
 
@@ -20,8 +21,7 @@ _configured_for: Optional[tuple] = None
 POSTER_OFFSET_S = "1"
 
 
-@dataclass(frozen=True)
-class CloudinaryAccount:
+class CloudinaryAccount(msgspec.Struct, frozen=True):
     cloud_name: str
     api_key: str
     api_secret: str
@@ -69,8 +69,7 @@ EAGER_HLS = {"streaming_profile": "auto", "format": "m3u8"}
 EAGER_POSTER = {"start_offset": POSTER_OFFSET_S, "format": "jpg"}
 
 
-@dataclass(frozen=True)
-class MediaUrls:
+class MediaUrls(msgspec.Struct, frozen=True):
     video_url: str  # progressive MP4, format and quality chosen per device
     hls_url: str  # adaptive streaming, Cloudinary's automatic profile
     thumbnail_url: str  # poster image

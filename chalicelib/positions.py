@@ -3,11 +3,11 @@ modules naming it do not reach the cursor secret (tests/test_iam_policy.py's rea
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+import msgspec
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(msgspec.Struct, frozen=True):
     """Where the previous page ended; the next page starts strictly after it."""
 
     created_at: dt.datetime  # naive UTC, like the live columns every list is ordered by

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import math
 import uuid
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict
+
+import msgspec
 
 from .config import settings
 from .errors import TooManyRequests
@@ -27,8 +28,7 @@ KEEP_S = 2 * 86400
 _SUBJECTS = uuid.UUID("6f1d1a52-4b8e-4c43-9a55-2f3ad1b0c0de")
 
 
-@dataclass(frozen=True)
-class Limit:
+class Limit(msgspec.Struct, frozen=True):
     hits: int
     window_s: int
 

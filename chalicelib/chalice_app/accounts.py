@@ -7,13 +7,16 @@ from typing import Optional
 
 from chalice import Blueprint
 
-from ..accounts import flows, service
+from ..lazy import lazy
 from ..errors import BadRequest
 from ..schema import accounts as shape
 from ..schema.common import UserIdPath
 from . import cache_policies as cache
 from .declare import PROFILE, SIGNED_IN, Call, Reply, endpoint
 from .viewer import request_address
+
+flows = lazy("chalicelib.accounts.flows")
+service = lazy("chalicelib.accounts.service")
 
 bp = Blueprint(__name__)
 

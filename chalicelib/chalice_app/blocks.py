@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from ..moderation import blocks
+from ..lazy import lazy
 from ..schema.common import IdPath
 from ..schema.moderation import BlockList, BlockState
 from .declare import SIGNED_IN, Call, endpoint
+
+blocks = lazy("chalicelib.moderation.blocks")
 
 bp = Blueprint(__name__)
 

@@ -15,7 +15,6 @@ body, a `Reply` when status or headers depend on the call, or a finished `Respon
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import msgspec
@@ -38,18 +37,16 @@ AUTH_KINDS = (ANONYMOUS, OPTIONAL, SIGNED_IN, PROFILE, WEBHOOK, VIEWER)
 DEFAULT_MAX_BODY = 64 * 1024
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(msgspec.Struct, frozen=True):
     """A request header a route reads (documented; read by the handler via call.header)."""
 
     name: str
-    schema: Dict[str, Any] = field(default_factory=lambda: {"type": "string"})
+    schema: Dict[str, Any] = msgspec.field(default_factory=lambda: {"type": "string"})
     required: bool = False
     description: str = ""
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(msgspec.Struct, frozen=True):
     method: str
     path: str
     name: str
@@ -114,8 +111,7 @@ class Call:
         return self.user.user_id if self.user is not None else None
 
 
-@dataclass
-class Reply:
+class Reply(msgspec.Struct):
     """A body whose status, headers or privacy depend on the call."""
 
     body: Any

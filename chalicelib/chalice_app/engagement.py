@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from ..engagement import comments, likes, views
+from ..lazy import lazy
 from ..schema.common import IdPath, VideoIdPath
 from ..schema.engagement import (CommentText, Counted, Deleted, LikeState, NewComment, ShareReport,
                                  ShareState, ViewReport)
 from ..schema.videos import Comment
 from .declare import SIGNED_IN, VIEWER, Call, Header, Reply, endpoint
 from .viewer import VIEWER_KEY_HEADER, issued_key_headers
+
+comments = lazy("chalicelib.engagement.comments")
+likes = lazy("chalicelib.engagement.likes")
+views = lazy("chalicelib.engagement.views")
 
 bp = Blueprint(__name__)
 

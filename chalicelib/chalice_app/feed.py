@@ -11,14 +11,16 @@ from typing import List
 
 from chalice import Blueprint
 
+from ..lazy import lazy
 from .. import feed
-from ..engagement import views
 from ..schema.common import COMPAT_MAX_LIMIT, CursorPage, FeedOffsetPage, IdPath, Limit, TagPath, VideoIdPath
 from ..schema.types import Input
 from ..schema.videos import Comment, CommentPage, Video, VideoPage
 from . import cache_policies as cache
 from .declare import OPTIONAL, VIEWER, Call, Reply, endpoint
 from .viewer import issued_key_headers
+
+views = lazy("chalicelib.engagement.views")
 
 bp = Blueprint(__name__)
 OWNER_NOTE = "Owners also see their own pending or failed videos (privately)."

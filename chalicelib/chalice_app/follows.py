@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from ..engagement import follows
+from ..lazy import lazy
 from ..schema.common import IdPath, UserIdPath
 from ..schema.people import FollowMessage, FollowState
 from .declare import SIGNED_IN, Call, endpoint
+
+follows = lazy("chalicelib.engagement.follows")
 
 bp = Blueprint(__name__)
 ERRORS = (403, 404)  # 403 across a block

@@ -7,12 +7,16 @@ from typing import Callable, List, Optional
 
 from chalice import Blueprint
 
-from ..gifts import catalogue, leaderboard, sending
+from ..lazy import lazy
 from ..http import CachePolicy, public_json
 from ..schema import money
 from ..schema.common import CursorPage, UserIdPath
 from . import cache_policies
 from .declare import SIGNED_IN, Call, Header, Reply, endpoint
+
+catalogue = lazy("chalicelib.gifts.catalogue")
+leaderboard = lazy("chalicelib.gifts.leaderboard")
+sending = lazy("chalicelib.gifts.sending")
 
 bp = Blueprint(__name__)
 TAG = "gifts"

@@ -9,10 +9,13 @@ from typing import List
 import msgspec
 from chalice import Blueprint
 
+from ..lazy import lazy
 from ..http import CachePolicy
-from ..live import realtime, sessions
 from ..schema import live as shape
 from .declare import SIGNED_IN, Call, endpoint
+
+realtime = lazy("chalicelib.live.realtime")
+sessions = lazy("chalicelib.live.sessions")
 
 bp = Blueprint(__name__)
 TAG = "live"

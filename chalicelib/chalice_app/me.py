@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
+from ..lazy import lazy
 from .. import models
-from ..accounts import avatars, service
 from ..schema import accounts as shape
 from .declare import PROFILE, Call, endpoint
 from .identity import signed_in_profile
+
+avatars = lazy("chalicelib.accounts.avatars")
+service = lazy("chalicelib.accounts.service")
 
 bp = Blueprint(__name__)
 TAG = "users"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from ..moderation import actions, reports
+from ..lazy import lazy
 from ..schema.common import CursorPage, IdPath
 from ..schema.moderation import ModerationReason, ModerationResult, NewReport, Report, ReportQueue
 from .declare import SIGNED_IN, Call, Reply, endpoint
+
+actions = lazy("chalicelib.moderation.actions")
+reports = lazy("chalicelib.moderation.reports")
 
 bp = Blueprint(__name__)
 

@@ -10,9 +10,11 @@ from typing import List
 
 from chalice import Blueprint
 
-from ..notifications import service
+from ..lazy import lazy
 from ..schema import notifications as shape
 from .declare import SIGNED_IN, Call, endpoint
+
+service = lazy("chalicelib.notifications.service")
 
 bp = Blueprint(__name__)
 TAG = "notifications"

@@ -13,19 +13,22 @@ from typing import List
 
 from chalice import Blueprint, Response
 
+from ..lazy import lazy
 from .. import observability
 from ..config import settings
 from ..errors import DomainError
-from ..gifts import catalogue
-from ..gifts.sending import clean_key
 from ..http import json_body
-from ..payments import history as payment_history
-from ..payments import orders, stripe_checkout
 from ..schema import money
 from ..schema.common import IdPath
 from .error_answers import status_of
 from .declare import SIGNED_IN, WEBHOOK, Call, Header, Reply, endpoint
 from .gifts import KEY, KEY_REQUIRED, catalogue_routes, history_routes
+
+catalogue = lazy("chalicelib.gifts.catalogue")
+sending = lazy("chalicelib.gifts.sending")
+orders = lazy("chalicelib.payments.orders")
+payment_history = lazy("chalicelib.payments.history")
+stripe_checkout = lazy("chalicelib.payments.stripe_checkout")
 
 bp = Blueprint(__name__)
 TAG = "payments"
@@ -44,7 +47,7 @@ history_routes(bp, "/payments/history", "/v1/payments/history", "payment_history
 
 
 def _purchase(call: Call, required_key: bool):
-    key = clean_key(call.header("Idempotency-Key"), required_key)
+    key = sending.clean_key(call.header("Idempotency-Key"), required_key)
     claims = call.user.claims
     email = claims.get("email") if isinstance(claims.get("email"), str) else None
     body = call.body

@@ -11,13 +11,15 @@ from urllib.parse import urlencode
 
 from chalice import Blueprint
 
+from ..lazy import lazy
 from ..http import redirect
 from ..schema.search import HashtagPage, HashtagSearch, UserPage, UserSearch, VideoSearch
 from ..schema.videos import VideoPage
 from ..search import query as normal_forms
-from ..search import service
 from . import cache_policies as cache
 from .declare import Call, endpoint
+
+service = lazy("chalicelib.search.service")
 
 bp = Blueprint(__name__)
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
+from ..lazy import lazy
 from .. import observability
 from ..errors import DomainError, Gone
 from ..schema.common import IdPath
 from ..schema.uploads import UploadRequest, UploadTicket, WebhookOutcome
-from ..uploads import lifecycle, notifications, service
 from .error_answers import status_of
 from .declare import SIGNED_IN, WEBHOOK, Call, Header, Reply, endpoint
+
+lifecycle = lazy("chalicelib.uploads.lifecycle")
+notifications = lazy("chalicelib.uploads.notifications")
+service = lazy("chalicelib.uploads.service")
 
 bp = Blueprint(__name__)
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from typing import Optional
+
+import msgspec
 
 from ..config import settings
 
 _PREFIX = "v1"
 
 
-@dataclass(frozen=True)
-class Viewer:
+class Viewer(msgspec.Struct, frozen=True):
     key: str                        # what the once-per-hour rule is keyed on
     user_id: Optional[str] = None
     issued_key: Optional[str] = None  # a new key for the client to keep, when it had none

@@ -7,7 +7,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from .. import rules
-from ..moderation.reports import REASONS
+from ..moderation.reasons import REASONS
 from .notifications import Timestamp
 from .types import Answer, Body, Uuid
 from .videos import Count

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 from urllib.parse import quote
+
+import msgspec
 
 from .. import models
 
@@ -27,8 +28,7 @@ def encode(document: Any) -> bytes:
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-@dataclass(frozen=True)
-class Object:
+class Object(msgspec.Struct, frozen=True):
     key: str
     body: bytes
     sha256: str
@@ -39,8 +39,7 @@ def _object(key: str, document: Any) -> Object:
     return Object(key, body, hashlib.sha256(body).hexdigest())
 
 
-@dataclass(frozen=True)
-class TrendingSet:
+class TrendingSet(msgspec.Struct, frozen=True):
     """Every object of one refresh; `index` last, as it must be written."""
 
     lists: List[Object]

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Optional, Union
+
+import msgspec
 
 from ..config import settings
 
@@ -33,8 +34,7 @@ class _NotModified:
 NOT_MODIFIED = _NotModified()
 
 
-@dataclass(frozen=True)
-class StoredObject:
+class StoredObject(msgspec.Struct, frozen=True):
     body: bytes
     version: str  # the validator of a conditional read: S3's ETag, or the file's mtime+size
     content_hash: str

@@ -1,5 +1,5 @@
 """What each deployed Lambda function can reach: the chalicelib modules its handler imports,
-transitively (module level and inside functions: the code imports lazily), read with ast.
+transitively (module level, inside functions and through lazy.lazy: the code imports lazily), read with ast.
 Over-approximates (every function of a reached module counts): a policy built from it may
 grant a little more than one run needs, never less."""
 from __future__ import annotations
@@ -32,6 +32,12 @@ def _module_of(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def _is_lazy_module(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "lazy"
+            and len(node.args) == 1 and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str))
+
+
 def _imports(tree: ast.AST, module: str, is_package: bool) -> Set[str]:
     here = module.split(".") if is_package else module.split(".")[:-1]
     found: Set[str] = set()
@@ -43,6 +49,8 @@ def _imports(tree: ast.AST, module: str, is_package: bool) -> Set[str]:
             target = ".".join(base + (node.module.split(".") if node.module else []))
             found.add(target)
             found.update(f"{target}.{a.name}" for a in node.names)
+        elif _is_lazy_module(node):  # `flows = lazy("chalicelib.accounts.flows")` (lazy.py)
+            found.add(node.args[0].value)
     return {m for m in found if m.startswith("chalicelib") and _file_of(m)}
 
 
