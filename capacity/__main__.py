@@ -16,8 +16,10 @@ from . import inputs, load, measure, model, report
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_SIZES = [128, 256, 512, 1024, 1769, 3008]
 # Latency each function's heaviest path must meet: a log-in under the knee's 500 ms; the
-# trending refresh within a quarter of its 120 s timeout.
-MEMORY_TARGETS_MS = {"api_handler": 500, "trending_refresh": 30_000}
+# trending refresh within a quarter of its 120 s timeout; a chat line on a room's every
+# screen within a second.
+MEMORY_TARGETS_MS = {"api_handler": 500, "trending_refresh": 30_000, "websocket_message": 1_000}
+RELAY_ROOM = 200  # the live bench's room: one chat message to it is the relay's heaviest path
 OLD_BACKEND = "~20 req/s trending; 10-30 concurrent users, 20-50 req/s as it stands; crashes at 100+"
 
 
@@ -43,6 +45,10 @@ def measure_all() -> dict:
     writer.refresh()
     out["routes"] = measure.route_costs(url)
     out["bcrypt_ms"] = measure.bcrypt_ms()
+    _say("[capacity] WebSocket fan-out: post_to_connection ...")
+    from . import live_measure
+
+    out["fanout"] = live_measure.fanout_cost()
     _say("[capacity] hot path overhead ...")
     from bench import overhead
 
@@ -66,7 +72,7 @@ def compute(measured: dict) -> dict:
     routes = inputs.route_classes(measured["routes"])
     traffic = inputs.traffic_model()
     biggest = max(measured["refresh"], key=lambda r: r["videos"])
-    plat = inputs.platform(biggest)
+    plat = inputs.platform(biggest, measured.get("fanout"))
     tiers = [model.evaluate(dau, routes, traffic, plat, prices) for dau in model.TIERS]
     first = model.first_limit_dau(routes, traffic, plat, prices)
     by_name = {r.name: r for r in routes}
@@ -85,6 +91,11 @@ def compute(measured: dict) -> dict:
         "trending_refresh": model.choose_memory(memory["trending_refresh"], MEMORY_TARGETS_MS["trending_refresh"],
                                                 min_mb=2 * measured.get("refresh_rss_mb", 128)),
     }
+    if measured.get("fanout"):  # the relay's CPU: its few statements are the API's kind
+        relay = model.RouteClass("websocket_message", 0, cpu_ms=RELAY_ROOM * measured["fanout"]["cpu_ms"])
+        name = f"websocket_message (a chat line to {RELAY_ROOM} sockets)"
+        memory[name] = model.memory_costs(relay, MEMORY_SIZES, prices, inputs.DB_RTT_MS)
+        chosen["websocket_message"] = model.choose_memory(memory[name], MEMORY_TARGETS_MS["websocket_message"])
     return {"prices": prices, "chosen_memory": chosen, "memory_targets": MEMORY_TARGETS_MS, "routes": routes, "traffic": traffic, "platform": plat, "tiers": tiers,
             "first": first, "memory": memory}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from .model import Platform, RouteClass, TrafficModel
 
@@ -35,6 +35,15 @@ SIGNED_IN_SHARE = 1 / 3  # the bench dataset's share of signed-in events (bench/
 EDGE_LOCATIONS = 2  # CloudFront edge locations serving Kenyan viewers (Nairobi, Mombasa)
 DB_RTT_MS = 1.0  # Lambda to Supabase's pooler in the same region, per statement
 VIDEO_MBPS = 1.5  # Cloudinary's adaptive mobile rendition, a typical bitrate
+# Live rooms (capacity/live_model.py). No live traffic exists yet to derive these from, so
+# they are the stated assumptions of the fan-out model, each with its reason; the limits
+# they lead to are printed per room size too, which needs none of them.
+LIVE_SHARE_OF_MINUTES = 0.10  # a tenth of the app's minutes in live rooms (video first)
+LIVE_STAY_S = 300  # five minutes in one room before swiping on
+LIVE_LINES_PER_VIEWER_MINUTE = 1.0  # chat lines + reactions; the server allows 40 + 120 a minute
+LIVE_ROOM_MESSAGES_PER_S = 5.0  # more than five lines a second is unreadable: slow mode
+LIVE_LARGEST_ROOM_SHARE = 0.05  # one star's room holds a twentieth of everyone watching live
+LIVE_TYPICAL_ROOM = 20  # everyone else in small rooms
 
 
 def task_weights() -> Counter:
@@ -110,7 +119,21 @@ def chalice_functions() -> Dict[str, dict]:
     return config["stages"]["prod"]["lambda_functions"]
 
 
-def platform(refresh: dict) -> Platform:
+def live(fanout: dict) -> tuple:
+    """The live rooms' assumptions and the measured fan-out (capacity/live_measure.py), with
+    websocket_message's memory and reserved concurrency from .chalice/config.json."""
+    from .live_model import Fanout, LiveTraffic
+
+    relay = chalice_functions()["websocket_message"]
+    return (LiveTraffic(minutes_per_user_day=MINUTES_PER_USER_DAY * LIVE_SHARE_OF_MINUTES, stay_s=LIVE_STAY_S,
+                        lines_per_viewer_minute=LIVE_LINES_PER_VIEWER_MINUTE,
+                        room_messages_per_s=LIVE_ROOM_MESSAGES_PER_S,
+                        largest_room_share=LIVE_LARGEST_ROOM_SHARE, typical_room=LIVE_TYPICAL_ROOM),
+            Fanout(cpu_ms=fanout["cpu_ms"], wall_ms=fanout["wall_ms"], workers=fanout["workers"],
+                   memory_mb=relay["lambda_memory_size"], reserved_concurrency=relay["reserved_concurrency"]))
+
+
+def platform(refresh: dict, fanout: Optional[dict] = None) -> Platform:
     from chalicelib.config import settings
 
     functions = chalice_functions()
@@ -120,4 +143,5 @@ def platform(refresh: dict) -> Platform:
                     jobs_connections=jobs, db_rtt_ms=DB_RTT_MS, refresh_db_ms=refresh["db_ms"],
                     refresh_every_s=settings().trending_rate_minutes * 60,
                     refresh_objects=refresh["objects"], store_revalidate_s=settings().trending_revalidate_s,
-                    mb_per_view=SECONDS_PER_VIEW * VIDEO_MBPS / 8)
+                    mb_per_view=SECONDS_PER_VIEW * VIDEO_MBPS / 8,
+                    live=live(fanout) if fanout else None)

@@ -10,7 +10,7 @@ import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 PRICES = Path(__file__).with_name("prices.toml")
 TIERS = [100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000]
@@ -76,6 +76,7 @@ class Platform:
     refresh_objects: int = 0
     store_revalidate_s: float = 5.0
     mb_per_view: float = 0.0  # video bytes Cloudinary serves per view
+    live: Any = None  # (live_model.LiveTraffic, live_model.Fanout): the WebSocket rooms, or None
 
 
 def requests_per_user_day(routes: List[RouteClass], traffic: TrafficModel) -> Dict[str, float]:
@@ -144,6 +145,7 @@ class Tier:
     compute: str = ""
     limits: List[str] = field(default_factory=list)
     cost: Dict[str, float] = field(default_factory=dict)
+    live: Dict[str, Any] = field(default_factory=dict)  # live_model.evaluate's answer
 
     @property
     def total_cost(self) -> float:
@@ -175,9 +177,15 @@ def evaluate(dau: int, routes: List[RouteClass], traffic: TrafficModel, platform
          f"account concurrency {prices['lambda']['account_concurrency']}"),
     ]
     tier.limits = [text for hit, text in checks if hit]
+    if platform.live is not None:
+        from . import live_model
+
+        tier.live = live_model.evaluate(dau, traffic.peak_factor, *platform.live, prices)
+        tier.limits += tier.live["limits"]
     compute = pick_compute(prices, tier.db_cores, tier.connections, platform.db_cpu_target)
     tier.compute = compute["name"]
     tier.cost = monthly_cost(tier, routes, traffic, platform, prices, compute)
+    tier.cost.update(tier.live.get("cost", {}))
     return tier
 
 

@@ -134,8 +134,52 @@ def markdown(measured: dict, result: dict, old_backend: str) -> str:
               + "; ".join(f"`{fn}` {c['memory_mb']} MB ({c['duration_ms']} ms, target {result['memory_targets'][fn]:,} ms,"
                           f" ${c['per_million']:.2f} per million)" for fn, c in result["chosen_memory"].items())
               + ". The other jobs are small batches of statements (waiting on Postgres, not CPU) and keep"
-                " their sizes.", "", "WebSocket fan-out (live sessions) is not on this branch and is not measured here."]
+                " their sizes.", ""]
+    lines += _live_lines(measured, result)
     return "\n".join(lines) + "\n"
+
+
+ROOM_SIZES = [100, 1_000, 5_000, 20_000, 100_000]
+
+
+def _live_lines(measured: dict, result: dict) -> List[str]:
+    from . import live_model
+
+    if not measured.get("fanout") or result["platform"].live is None:
+        return ["## WebSocket fan-out", "", "Not measured in this run (no `fanout` in the measurements)."]
+    f, (traffic, fanout) = measured["fanout"], result["platform"].live
+    full = result["prices"]["lambda"]["full_vcpu_mb"]
+    lines = ["## WebSocket fan-out (live rooms)", "",
+             f"Measured (`capacity/live_measure.py`): one post_to_connection through boto3 to a loopback"
+             f" management API costs the sender {f['cpu_ms']:.2f} CPU ms ({f['wall_ms']:.2f} ms wall) one after"
+             f" another; through the {f['workers']}-thread pool {f['pooled_cpu_ms']:.2f} CPU ms and"
+             f" {f['pooled_wall_ms']:.2f} ms wall per delivery ({f['posts']} sockets). On Lambda the relay"
+             f" (`websocket_message`, {fanout.memory_mb} MB: CPU x {live_model.cpu_stretch(fanout, full):.2f})"
+             " is CPU-bound: the pool hides the network, not the signing.", "",
+             f"Per room, whatever the traffic: a message reaches the last of N sockets after N deliveries' CPU;"
+             f" within {live_model.LAST_DELIVERY_TARGET_S:.0f} s for rooms up to"
+             f" **{live_model.largest_room_within(fanout, full):,} viewers**. Joins and leaves go to the whole"
+             f" room, so a room's deliveries grow with N^2 (viewers staying {traffic.stay_s:.0f} s):", "",
+             "| room viewers | deliveries/s | relay concurrency | last socket after |", "| --- | --- | --- | --- |"]
+    for n in ROOM_SIZES:
+        d = live_model.room_deliveries_per_s(n, traffic)
+        busy = d * fanout.cpu_ms * live_model.cpu_stretch(fanout, full) / 1000
+        lines.append(f"| {n:,} | {d:,.0f} | {busy:,.1f} | {live_model.last_delivery_s(n, fanout, full):.2f} s |")
+    lines += ["", f"Tiers, under the stated live assumptions (`capacity/inputs.py`: {traffic.minutes_per_user_day:.0f}"
+              f" min a day in live rooms, {traffic.lines_per_viewer_minute:.0f} line a viewer-minute up to"
+              f" {traffic.room_messages_per_s:.0f}/s a room, the largest room {traffic.largest_room_share:.0%} of"
+              f" live viewers, the rest in rooms of {traffic.typical_room}):", "",
+              "| daily users | sockets at peak | largest room | deliveries/s | relay concurrency (reserved"
+              f" {fanout.reserved_concurrency}) | largest room's last socket | WebSocket $/month |",
+              "| --- | --- | --- | --- | --- | --- | --- |"]
+    for t in result["tiers"]:
+        live = t.live
+        cost = sum(v for k, v in t.cost.items() if k.startswith("websocket"))
+        lines.append(f"| {t.dau:,} | {live['sockets']:,.0f} | {live['largest_room']:,.0f} | {live['deliveries_per_s']:,.0f}"
+                     f" | {live['concurrency']:,} | {live['last_delivery_s']:.2f} s | {cost:,.0f} |")
+    lines += ["", "Beyond the largest room that fits, a broadcast must be split across invocations (a"
+              " fan-out queue: one message, many relays of a few thousand sockets each); not built."]
+    return lines
 
 
 def console(measured: dict, result: dict, old_backend: str) -> str:
