@@ -25,7 +25,7 @@ TASK_REQUESTS: Dict[str, Dict[str, int]] = {
 CATALOGUE_VIDEOS = 100_000  # the bench database's size: keys of the per-video answers
 # Locust's view reports: watch_ms uniform in 1-30 s, so 15.5 s a video on average.
 SECONDS_PER_VIEW = (1_000 + 30_000) / 2 / 1000
-# The one figure not derivable from this repository: time spent in the app per daily user.
+# The request model's one figure not derivable from this repository: time in the app per daily user.
 MINUTES_PER_USER_DAY = 30.0
 # One time zone (EAT); share of a day's requests per hour, 00:00-23:00: quiet nights, a
 # lunchtime rise and the evening peak (20:00-22:00) of a phone-video app.

@@ -56,7 +56,8 @@ def markdown(measured: dict, result: dict, old_backend: str) -> str:
         "## Traffic model (derived)",
         "",
         f"- Video views per daily user: {tr.minutes_per_user_day:.0f} min in the app a day"
-        f" (the one stated assumption, `capacity/inputs.py`) / {tr.seconds_per_view:.1f} s a video"
+        f" (the request model's one stated assumption, `capacity/inputs.py`; the live rooms' are"
+        f" below) / {tr.seconds_per_view:.1f} s a video"
         f" (Locust's view reports: 1-30 s) = **{tr.views_per_user_day:.0f} views/day**.",
         "- Every other request in proportion to views, as the frontend mix in `loadtest/locustfile.py`"
         " weights its tasks (one view report per detail view):",
