@@ -133,12 +133,20 @@ def live(fanout: dict) -> tuple:
                    memory_mb=relay["lambda_memory_size"], reserved_concurrency=relay["reserved_concurrency"]))
 
 
+def _connects(function: dict) -> bool:
+    """A pooler client: its policy may read DATABASE_URL (the trending purge may not, and
+    holds no connection)."""
+    policy = (ROOT / ".chalice" / function["iam_policy_file"]).read_text()
+    return "/DATABASE_URL" in policy
+
+
 def platform(refresh: dict, fanout: Optional[dict] = None) -> Platform:
     from chalicelib.config import settings
 
     functions = chalice_functions()
     api = functions["api_handler"]
-    jobs = sum(f.get("reserved_concurrency", 0) for n, f in functions.items() if n != "api_handler")
+    jobs = sum(f.get("reserved_concurrency", 0) for n, f in functions.items()
+               if n != "api_handler" and _connects(f))
     return Platform(api_memory_mb=api["lambda_memory_size"], reserved_concurrency=api["reserved_concurrency"],
                     jobs_connections=jobs, db_rtt_ms=DB_RTT_MS, refresh_db_ms=refresh["db_ms"],
                     refresh_every_s=settings().trending_rate_minutes * 60,

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import math
 import uuid
-from functools import lru_cache
-from typing import Any, Dict
-
-import msgspec
+from typing import Any
 
 from .config import settings
 from .errors import TooManyRequests
+from .ratelimit_spec import Limit, parse  # noqa: F401  (re-exported: the callers' names)
 from .repo import rate_limits
 
 # Windows older than this are pruned; longer than any configured window.
@@ -26,28 +24,6 @@ KEEP_S = 2 * 86400
 # Limits on something other than a user (an address, a viewer key) are kept under a uuid
 # derived from the subject, in the same table.
 _SUBJECTS = uuid.UUID("6f1d1a52-4b8e-4c43-9a55-2f3ad1b0c0de")
-
-
-class Limit(msgspec.Struct, frozen=True):
-    hits: int
-    window_s: int
-
-
-@lru_cache(maxsize=8)
-def parse(spec: str) -> Dict[str, Limit]:
-    """`"like=120/60,comment=20/60"` -> {"like": Limit(120, 60), ...}; bad entries raise."""
-    limits: Dict[str, Limit] = {}
-    for entry in filter(None, (part.strip() for part in spec.split(","))):
-        action, _, rate = entry.partition("=")
-        hits, _, window = rate.partition("/")
-        try:
-            limit = Limit(int(hits), int(window))
-        except ValueError:
-            raise ValueError(f"bad rate limit {entry!r}") from None
-        if limit.hits < 1 or limit.window_s < 1:
-            raise ValueError(f"bad rate limit {entry!r}")
-        limits[action.strip()] = limit
-    return limits
 
 
 def limit_for(action: str) -> Limit | None:

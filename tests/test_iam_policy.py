@@ -15,7 +15,8 @@ import pytest
 
 from chalicelib import config
 from tests.support.aws_calls import calls_in_source
-from tests.support.function_reach import api_reach, deployed_handlers, function_reach, secrets_read
+from tests.support.function_reach import (LOCAL_FALLBACKS, api_reach, deployed_handlers, function_reach,
+                                           parsed, secrets_read)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHALICE = json.loads((ROOT / ".chalice" / "config.json").read_text())
@@ -39,10 +40,14 @@ OBJECTS = {
     "api_handler": {"s3:GetObject": TRENDING + LEADERBOARD},
     "trending_refresh": {"s3:GetObject": TRENDING, "s3:PutObject": TRENDING},
     "gifts_leaderboard": {"s3:GetObject": LEADERBOARD, "s3:PutObject": LEADERBOARD},
-    "uploads_sweep": {"s3:GetObject": TRENDING},  # a failed moderation's removal (trending/removal.py)
+    "trending_purge": {"s3:GetObject": TRENDING, "s3:PutObject": TRENDING},  # removals (trending/removal.py)
 }
 # Calls into the store that write: the API reaches the store module (its reads), never these.
-STORE_WRITERS = {("writer", "refresh"), ("leaderboard", "refresh")}
+STORE_WRITERS = {("writer", "refresh"), ("leaderboard", "refresh"), ("removal", "purge"), ("removal", "handle")}
+# The function each asynchronous invocation module invokes (its name's variable in prod).
+INVOKERS = {"chalicelib/live/welcome_call.py": "LIVE_WELCOME_FUNCTION",
+            "chalicelib/trending/purge_call.py": "TRENDING_PURGE_FUNCTION"}
+REMOVAL = ROOT / "chalicelib" / "trending" / "removal.py"
 
 
 def _list(value):
@@ -66,7 +71,7 @@ def _reach(name: str) -> frozenset:
 
 def _calls_store_writer(files) -> bool:
     for path in files:
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in ast.walk(parsed(path)):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                     and isinstance(node.func.value, ast.Name)
                     and (node.func.value.id, node.func.attr) in STORE_WRITERS):
@@ -95,9 +100,11 @@ def needed(name: str) -> dict:
             out[action] = [f"arn:aws:s3:::{BUCKET}/{k}" for k in OBJECTS[name][action]]
         elif action == "s3:ListBucket":
             out[action] = [f"arn:aws:s3:::{BUCKET}"]
-        elif service == "ssm":
-            out[action] = [f"arn:aws:ssm:{REGION}:parameter{CONFIGURED[n]}"
-                           for n in sorted(secrets_read(files)) if n in CONFIGURED]
+        elif service == "ssm":  # config.py makes the call; only a secret read needs it
+            read = [f"arn:aws:ssm:{REGION}:parameter{CONFIGURED[n]}"
+                    for n in sorted(secrets_read(files)) if n in CONFIGURED]
+            if read:
+                out[action] = read
         elif service == "logs":
             group = f"arn:aws:logs:{REGION}:log-group:/aws/lambda/trendke-api-prod-{name}"
             out[action] = [group] if action == "logs:CreateLogGroup" else [group + ":log-stream:2026/12/02/x"]
@@ -110,8 +117,9 @@ def needed(name: str) -> dict:
                            f"arn:aws:execute-api:{REGION}:a1b2c3d4e5/api/DELETE/@connections/abc="]
         elif service == "cloudfront":  # the edge distribution (CLOUDFRONT_DISTRIBUTION_ID, set by deploy)
             out[action] = [f"arn:aws:cloudfront::{REGION.split(':')[1]}:distribution/E2EXAMPLE1"]
-        elif service == "lambda":  # the live welcome, invoked asynchronously after $connect
-            out[action] = [f"arn:aws:lambda:{REGION}:function:{ENV['LIVE_WELCOME_FUNCTION']}"]
+        elif service == "lambda":  # the functions its invocation modules invoke, asynchronously
+            out[action] = [f"arn:aws:lambda:{REGION}:function:{ENV[variable]}"
+                           for module, variable in INVOKERS.items() if ROOT / module in files]
         else:
             pytest.fail(f"{name} {action}: no resource model for this service yet")
     return out
@@ -186,3 +194,37 @@ def test_the_reach_finds_the_calls_and_secrets_it_should():
     assert "s3:PutObject" not in needed("api_handler") and "ses:SendEmail" in needed("api_handler")
     assert needed("fold_counters")["ssm:GetParameter"] == [
         f"arn:aws:ssm:{REGION}:parameter{CONFIGURED['DATABASE_URL']}"]
+
+
+def test_removals_reach_the_public_objects_only_through_the_purge_function():
+    """Issue 16 item 5: the API and the upload sweep take videos out of trending, yet may not
+    write the trending objects; they may invoke the trending_purge function, which may."""
+    purge_arn = f"arn:aws:lambda:{REGION}:function:{ENV['TRENDING_PURGE_FUNCTION']}"
+    assert ENV["TRENDING_PURGE_FUNCTION"] == f"{CHALICE['app_name']}-prod-trending_purge"
+    for name in ("api_handler", "uploads_sweep", "trending_refresh"):
+        assert ROOT / "chalicelib/trending/purge_call.py" in _reach(name), name
+        assert allowed(POLICIES[name], "lambda:InvokeFunction", purge_arn), name
+        assert not allowed(POLICIES[name], "cloudfront:CreateInvalidation",
+                           f"arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE1"), name
+    for name in ("api_handler", "uploads_sweep"):
+        assert REMOVAL not in _reach(name), name
+        for key in TRENDING:
+            assert not allowed(POLICIES[name], "s3:PutObject", f"arn:aws:s3:::{BUCKET}/{key}"), (name, key)
+    assert not allowed(POLICIES["api_handler"], "lambda:InvokeFunction",
+                       f"arn:aws:lambda:{REGION}:function:trendke-api-prod-ledger_check")
+    purge = POLICIES["trending_purge"]
+    assert REMOVAL in _reach("trending_purge") and _calls_store_writer(_reach("trending_purge"))
+    for key in TRENDING:
+        assert allowed(purge, "s3:PutObject", f"arn:aws:s3:::{BUCKET}/{key}"), key
+    assert not allowed(purge, "s3:PutObject", f"arn:aws:s3:::{BUCKET}/{PREFIX}gifts/leaderboard-week.json")
+    assert "ssm:GetParameter" not in _granted(purge)  # no secret, no database connection
+    assert FUNCTIONS["trending_purge"]["reserved_concurrency"] == 1  # purges one at a time
+
+
+def test_a_local_fallback_never_runs_in_production():
+    """The reach leaves out a module's local fallback (tests/support/function_reach.py) only
+    because prod sets the variable that selects the invocation instead."""
+    for module, (function, variable) in LOCAL_FALLBACKS.items():
+        source = (ROOT / module).read_text()
+        assert f"def {function}(" in source and variable in source, module
+        assert ENV.get(variable), variable

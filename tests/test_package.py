@@ -122,6 +122,8 @@ def test_packaged_handlers_import_and_answer_in_a_clean_interpreter(capsys, tmp_
             assert results[name]["statusCode"] == 400 and "session_id" in results[name]["body"]
         elif spec["kind"] == "socket":
             assert results[name] == {"statusCode": 200}
+        elif spec["handler"].endswith("trending_purge"):  # the runner's event is no purge request
+            assert results[name] == {"purged": 0, "error": "malformed event"}
         elif spec["kind"] == "lambda":
             assert results[name] == {"welcomed": False}
         print(f"[package] {name} ({spec['handler']}): {str(results[name])[:120]}")

@@ -3,7 +3,7 @@
 Each is one transaction: the hidden mark (every read already filters on it, so the content
 is gone from every Postgres-backed list and read at commit), the audit row, the open reports
 resolved, the owner notified through the outbox. Then, after commit, trending's stored lists
-and the CDN drop the videos concerned (trending.removal). Idempotent: repeating an action
+and the CDN drop the videos concerned (trending.purge_call). Idempotent: repeating an action
 changes nothing, audits nothing and notifies nobody.
 """
 from __future__ import annotations
@@ -58,16 +58,20 @@ def act(moderator_id: str, action: str, target_id: str, reason: str) -> Dict[str
         if hide:
             repo.resolve_reports(conn, target_type, target_id, moderator_id)
         _notify_owner(conn, target_type, hide, changed, target_id, reason)
-        if hide and target_type == "video":
+        if target_type == "video":
             purge.append(target_id)
-        elif hide and target_type == "user":
+        elif target_type == "user":
             purge.extend(repo.listed_video_ids_of(conn, target_id))
         return {"changed": True, "hidden": hide, "audited_at": timestamps.iso(entry["created_at"])}
 
     outcome = db.in_transaction(work)
-    if purge:
-        from ..trending import removal
+    if purge and hide:
+        from ..trending import purge_call
 
-        removal.remove_videos(purge)
+        purge_call.request(purge)
+    elif purge:  # restored: this environment stops filtering them; the next refresh lists them
+        from ..trending import hidden
+
+        hidden.unhide(purge)
     return {"target_type": target_type, "target_id": target_id, "action": action,
             "reason": reason, **outcome}

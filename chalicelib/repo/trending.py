@@ -167,3 +167,14 @@ def ranked_rows(
             "hashtag_lists": hashtag_lists,
         },
     )
+
+
+def no_longer_listable(video_ids: Sequence[str]) -> List[str]:
+    """Which of `video_ids` may no longer be listed (taken down, deleted, failed, owner
+    suspended, gone): what a refresh re-checks after writing lists ranked a moment earlier."""
+    rows = db.fetch_all(
+        "SELECT x.id::text AS id FROM unnest(%s::uuid[]) AS x(id)"
+        f" WHERE NOT EXISTS (SELECT 1 FROM videos v WHERE v.id = x.id AND {VISIBLE})",
+        (list(video_ids),),
+    )
+    return [r["id"] for r in rows]

@@ -46,21 +46,23 @@ def forget() -> None:
     _client = None
 
 
-def invalidate(paths: List[str]) -> Optional[List[str]]:
+def invalidate(paths: List[str], reference: Optional[str] = None) -> Optional[List[str]]:
     """Invalidate `paths` (de-duplicated, in batches of MAX_PATHS); the invalidation ids, or
-    None when no distribution is configured."""
+    None when no distribution is configured. The same `reference` and paths again (a retry)
+    get CloudFront's answer for the first request instead of a second invalidation."""
     distribution = settings().cloudfront_distribution_id
     unique = list(dict.fromkeys(paths))
     if not distribution:
         log.info("no CLOUDFRONT_DISTRIBUTION_ID: skipped invalidating %d paths", len(unique))
         return None
     ids = []
+    reference = reference or f"{time.time_ns()}-{uuid.uuid4().hex[:8]}"
     for start in range(0, len(unique), MAX_PATHS):
         batch = unique[start:start + MAX_PATHS]
         answer = _cloudfront().create_invalidation(
             DistributionId=distribution,
             InvalidationBatch={"Paths": {"Quantity": len(batch), "Items": batch},
-                               "CallerReference": f"trendke-{time.time_ns()}-{uuid.uuid4().hex[:8]}"},
+                               "CallerReference": f"trendke-{reference}-{start // MAX_PATHS}"},
         )
         ids.append(answer["Invalidation"]["Id"])
     return ids

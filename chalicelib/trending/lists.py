@@ -9,12 +9,10 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional
 from urllib.parse import quote
 
 import msgspec
-
-from .. import models
 
 INDEX_KEY = "index.json"
 GLOBAL_KEY = "global.json"
@@ -46,13 +44,16 @@ class TrendingSet(msgspec.Struct, frozen=True):
     index: Object
 
 
-def build(rows: Iterable[Mapping[str, Any]], generated_at: _dt.datetime, rate_minutes: int) -> TrendingSet:
-    """The objects for rows from repo.trending.ranked_rows (ordered list by list)."""
+def build(rows: Iterable[Mapping[str, Any]], generated_at: _dt.datetime, rate_minutes: int,
+          video: Callable[[Mapping[str, Any]], dict]) -> TrendingSet:
+    """The objects for rows from repo.trending.ranked_rows (ordered list by list); `video`
+    (models.video, passed in so that the purge, which only encodes, reaches no media code)
+    makes a row the Video item."""
     items: Dict[Optional[str], List[dict]] = {None: []}
     activity: Dict[str, float] = {}
     for row in rows:
         tag = row["list_tag"]
-        items.setdefault(tag, []).append(models.video(row))
+        items.setdefault(tag, []).append(video(row))
         if tag is not None:
             activity[tag] = float(row["activity"])
 

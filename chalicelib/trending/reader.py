@@ -9,10 +9,12 @@ conditional GET. A changed index gives a new snapshot that keeps the lists whose
 change. When the store cannot be reached the current snapshot goes on serving. Only when the
 store holds no index at all (a fresh deployment, before the first scheduled run) does a read
 compute the lists from Postgres, once per refresh period, and its answers say so in the
-`X-Trending-Source: database` header.
+`X-Trending-Source: database` header. Videos this environment just removed are left out of
+the snapshots ranked before the removal (hidden.py) until the purge has rewritten the store.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 import logging
@@ -21,7 +23,7 @@ import time
 from typing import Any, Dict, List, Optional, Tuple
 
 from .. import observability
-from . import cache_control, lists
+from . import cache_control, hidden, lists
 from . import store as stores
 from ..config import settings
 from ..errors import NotFound, ServiceUnavailable
@@ -52,14 +54,16 @@ class Answer:
 
 
 class _ListCopy:
-    __slots__ = ("version", "sha256", "cache_control", "items")
+    __slots__ = ("version", "sha256", "cache_control", "items", "ids")
 
     def __init__(self, version: str, sha256: str, cache_control: Optional[str], body: bytes):
         self.version = version
         self.sha256 = sha256
         self.cache_control = cache_control
         dump = lambda item: json.dumps(item, separators=(",", ":"), ensure_ascii=False)  # noqa: E731
-        self.items: List[str] = [dump(item) for item in json.loads(body)["items"]]
+        document = json.loads(body)["items"]
+        self.items: List[str] = [dump(item) for item in document]
+        self.ids: List[str] = [str(item.get("id")) for item in document]
 
 
 class _Snapshot:
@@ -74,6 +78,8 @@ class _Snapshot:
         self.headers = {SOURCE_HEADER: "database"} if source == "database" else {}
         self.by_tag = {entry["hashtag"]: entry for entry in self.index["hashtags"]}
         self.generated_at = json.dumps(self.index["generated_at"])
+        self.generated_ts = _epoch(self.index["generated_at"])
+        self.hidden_generation = hidden.generation
         self.answers: Dict[Tuple[str, Optional[str], int], Answer] = {}
         self.lists: Dict[str, _ListCopy] = {}
         # The lists of the previous snapshot: kept where unchanged, and served as the last
@@ -91,6 +97,13 @@ class _Snapshot:
 
     def entries(self) -> List[dict]:
         return [self.index["global"], *self.index["hashtags"]]
+
+
+def _epoch(iso: str) -> float:
+    try:
+        return _dt.datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+    except (AttributeError, TypeError, ValueError):
+        return 0.0  # unknown: counts as ranked before any removal
 
 
 class _Holder:
@@ -112,6 +125,7 @@ def reset() -> None:
     """Forget this environment's copy (tests; a new execution environment starts so)."""
     with _holder.lock:
         _holder.reset()
+    hidden.reset()
 
 
 def expire() -> None:
@@ -127,6 +141,9 @@ def answer(shape: str, limit: int, hashtag: Optional[str] = None) -> Answer:
     snap = _holder.snapshot
     if snap is None or time.monotonic() - _holder.checked_at >= _holder.revalidate_s:
         snap = _revalidate()
+    if snap.hidden_generation != hidden.generation:  # a removal here: prepare afresh
+        snap.answers = {}
+        snap.hidden_generation = hidden.generation
     prepared = snap.answers.get((shape, hashtag, limit))
     if prepared is None:
         prepared = _prepare(snap, shape, hashtag, limit)
@@ -220,7 +237,9 @@ def _prepare(snap: _Snapshot, shape: str, hashtag: Optional[str], limit: int) ->
         if entry is None:
             raise NotFound(f"No trending list for #{hashtag}")
     copy = _list(snap, entry)
-    items = "[" + ",".join(copy.items[:limit]) + "]"
+    gone = hidden.for_snapshot(snap.generated_ts)
+    kept = copy.items if not gone else [s for i, s in zip(copy.ids, copy.items) if i not in gone]
+    items = "[" + ",".join(kept[:limit]) + "]"
     if shape == COMPAT:
         text = items
     else:

@@ -70,9 +70,9 @@ def delete_video(video_id: str, user_id: str) -> Deletion:
 
     row = db.in_transaction(work)
     if row["deleted_at"] is None:  # gone from trending now, not at the next refresh
-        from ..trending import removal
+        from ..trending import purge_call
 
-        removal.remove_videos([video_id])
+        purge_call.request([video_id])
     public_id = row["cloudinary_public_id"]
     if not public_id or row["asset_destroyed_at"] is not None:
         return Deletion(video_id, True)

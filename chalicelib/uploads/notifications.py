@@ -178,9 +178,9 @@ def apply(payload: Mapping[str, Any]) -> Outcome:
     else:
         changed = db.in_transaction(lambda conn: _transition(conn, kind, public_id, payload))
         if changed is not None and kind == "failure":  # a ready video may be trending
-            from ..trending import removal
+            from ..trending import purge_call
 
-            removal.remove_videos([str(changed["id"])])
+            purge_call.request([str(changed["id"])])
     if changed is not None:
         return Outcome(kind, public_id, "applied", str(changed["id"]))
     known = repo.state_of(public_id)
