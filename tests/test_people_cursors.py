@@ -135,7 +135,16 @@ def test_a_deep_page_costs_what_page_one_costs(client, make_user, sql, database_
     about the same buffers at follower 1,950 as at follower 0 (an OFFSET would read them all)."""
     star = make_user()
     _crowd(sql, star, 2000)
+    # Everyone else follows each other too, so the planner sees a star among many lists (it
+    # then walks follows_following_keyset_idx from the cursor, the row comparison in the
+    # index condition; with one list alone any index is as good).
+    sql("INSERT INTO follows (follower_id, following_id, created_at)"
+        " SELECT a.id, b.id, %s - random() * interval '30 days'"
+        " FROM (SELECT id FROM users WHERE id <> %s ORDER BY id LIMIT 300) a"
+        " CROSS JOIN (SELECT id FROM users WHERE id <> %s ORDER BY id DESC LIMIT 100) b"
+        " WHERE a.id <> b.id ON CONFLICT DO NOTHING", (BASE_TIME, star["id"], star["id"]))
     sql("ANALYZE follows")
+    sql("ANALYZE users")
     path = f"/v1/users/{star['id']}/followers?limit=50"
     cursor, costs = None, []
     for page in range(40):
@@ -150,7 +159,7 @@ def test_a_deep_page_costs_what_page_one_costs(client, make_user, sql, database_
     assert costs[1] <= costs[0] * 1.5 + 20, costs
     with count_statements(database_url) as offset:
         assert client.http.get(f"/social/followers/{star['id']}?limit=50&offset=950").status_code == 200
-    assert offset.blocks > costs[1], (offset.blocks, costs)  # what the keyset pages avoid
+    assert offset.blocks > 5 * costs[1], (offset.blocks, costs)  # what keyset pages avoid
 
 
 @pytest.mark.parametrize("side", SIDES)
