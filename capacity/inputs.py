@@ -94,9 +94,10 @@ def route_classes(measured: Dict[str, dict]) -> List[RouteClass]:
         "trending": (trending_ttl, 2, True), "feed_first": (cp.FEED_FIRST_PAGE.s_maxage, 1, True),
         "feed_later": (cp.FEED_LATER_PAGE.s_maxage, 50, True),
         "hashtag": (cp.PEOPLE_LIST.s_maxage, 20, True),
-        "video": (cp.VIDEO.s_maxage, CATALOGUE_VIDEOS, False),
+        # A video and a profile: one entry for every reader (the edge strips or never keys the token).
+        "video": (cp.VIDEO.s_maxage, CATALOGUE_VIDEOS, True),
         "comments": (cp.COMMENTS.s_maxage, CATALOGUE_VIDEOS, True),
-        "profile": (cp.PROFILE.s_maxage, CATALOGUE_VIDEOS // 20, False),
+        "profile": (cp.PROFILE.s_maxage, CATALOGUE_VIDEOS // 20, True),
     }
     out = []
     for name, count in per.items():

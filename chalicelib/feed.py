@@ -23,15 +23,21 @@ class Page(msgspec.Struct, frozen=True):
         return {"items": self.items, "next_cursor": self.next_cursor}
 
 
-def _page(
+def _row_position(row: Dict[str, Any]) -> tuple:
+    return row["created_at"], row["id"]
+
+
+def keyset_page(
     scope: str,
     cursor: Optional[str],
     limit: int,
     fetch: Callable[[Optional[cursors.Position], int], Optional[list]],
     shape: Callable[[Any], Dict[str, Any]],
     not_found: str,
+    position: Callable[[Dict[str, Any]], tuple] = _row_position,
 ) -> Page:
-    """Decode the cursor for this list, fetch one row more than asked, sign the next cursor."""
+    """Decode the cursor for this list, fetch one row more than asked, sign the next cursor
+    at the last row's (created_at, id), which `position` reads from it."""
     after = cursors.decode(scope, cursor) if cursor is not None else None
     rows = fetch(after, limit + 1)
     if rows is None:
@@ -40,38 +46,37 @@ def _page(
     rows = rows[:limit]
     next_cursor = None
     if more:
-        last = rows[-1]
-        next_cursor = cursors.encode(scope, last["created_at"], last["id"])
+        next_cursor = cursors.encode(scope, *position(rows[-1]))
     return Page([shape(r) for r in rows], next_cursor)
 
 
 def feed_page(cursor: Optional[str], limit: int) -> Page:
-    return _page("feed", cursor, limit, video_lists.feed_page, models.video, "")
+    return keyset_page("feed", cursor, limit, video_lists.feed_page, models.video, "")
 
 
 def user_videos_page(user_id: str, cursor: Optional[str], limit: int) -> Page:
-    return _page(
+    return keyset_page(
         f"user:{user_id}", cursor, limit,
         lambda after, n: video_lists.user_page(user_id, after, n), models.video, "User not found",
     )
 
 
 def hashtag_page(tag: str, cursor: Optional[str], limit: int) -> Page:
-    return _page(
+    return keyset_page(
         f"tag:{tag}", cursor, limit,
         lambda after, n: video_lists.hashtag_page(tag, after, n), models.video, "",
     )
 
 
 def following_page(viewer_id: str, cursor: Optional[str], limit: int) -> Page:
-    return _page(
+    return keyset_page(
         f"me:{viewer_id}", cursor, limit,
         lambda after, n: video_lists.following_page(viewer_id, after, n), models.video, "",
     )
 
 
 def comments_page(video_id: str, cursor: Optional[str], limit: int) -> Page:
-    return _page(
+    return keyset_page(
         f"comments:{video_id}", cursor, limit,
         lambda after, n: comment_rows.page(video_id, after, n), models.comment, "Video not found",
     )
@@ -109,3 +114,12 @@ def video_for(video_id: str, viewer_id: Optional[str]) -> VideoView:
     if viewer_id is not None and str(row["user_id"]) == viewer_id:
         return VideoView(models.video(row), public=False)
     raise NotFound("Video not found")
+
+
+def my_video(video_id: str, owner_id: str) -> Dict[str, Any]:
+    """The owner's own video in any status but deleted or taken down (what an uploader polls
+    while Cloudinary works); anyone else's video, even a ready one, is 404 here."""
+    view = video_for(video_id, owner_id)
+    if view.video["user_id"] != owner_id:
+        raise NotFound("Video not found")
+    return view.video

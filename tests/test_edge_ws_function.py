@@ -3,34 +3,17 @@ the file byte for byte, and node runs it on the requests the frontend makes."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
+from tests.support import cloudfront_function
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE = (ROOT / "infra" / "ws_rewrite.js").read_text()
 SID = "3b7ee8a2-61f5-4a4b-9b1b-6f3e3a1f0c55"
 
-# Runs the function as CloudFront does: a bare `handler(event)` in the file's scope.
-HARNESS = """
-const fs = require('fs');
-const handler = new Function(fs.readFileSync(process.argv[1], 'utf8') + '\\nreturn handler;')();
-const events = JSON.parse(fs.readFileSync(0, 'utf8'));
-process.stdout.write(JSON.stringify(events.map((e) => handler(e))));
-"""
-
 
 def _run(requests: list) -> list:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    events = [{"version": "1.0", "context": {"eventType": "viewer-request"}, "viewer": {"ip": "1.2.3.4"},
-               "request": {"method": "GET", "headers": {}, "cookies": {}, **r}} for r in requests]
-    done = subprocess.run([node, "-e", HARNESS, str(ROOT / "infra" / "ws_rewrite.js")],
-                          input=json.dumps(events), capture_output=True, text=True, timeout=60, check=True)
-    return json.loads(done.stdout)
+    return cloudfront_function.run("ws_rewrite.js", requests)
 
 
 def test_the_template_inlines_the_file_byte_for_byte():

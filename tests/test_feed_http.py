@@ -76,7 +76,7 @@ def test_later_pages_are_kept_longer_than_the_first(client, world):
 def test_answers_for_a_signed_in_caller_are_private(client, world):
     headers = auth_headers(world["fan"]["id"])
     # Not /v1/videos/{id}: a listed video is the same public answer with a token (issue 15,
-    # tests/test_video_visibility.py); only the owner's pending one is private.
+    # tests/test_video_visibility.py); the owner polls a pending one at /v1/me/videos/{id}.
     for path in ("/social/feed/following", "/v1/me/feed", f"/social/is-following/{world['author']['id']}"):
         response = client.http.get(path, headers=headers)
         assert response.status_code == 200, path

@@ -33,6 +33,7 @@ def _paths(b):
         f"/videos/{v}/comments", f"/social/followers/{a}", f"/social/following/{a}",
         "/v1/feed?limit=40", f"/v1/videos/{v}", f"/v1/videos/{v}/comments",
         f"/v1/users/{a}", f"/v1/users/{a}/videos", "/v1/hashtags/kenya/videos?limit=40",
+        f"/v1/users/{a}/followers", f"/v1/users/{a}/following",
     ]
 
 

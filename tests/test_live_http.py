@@ -131,3 +131,21 @@ def test_a_user_the_host_blocked_or_who_blocked_the_host_cannot_join(client, mak
     assert _post(client, "/live/join", stranger["id"], {"session_id": session["id"]}).status_code == 200
     seated = {str(r["user_id"]) for r in sql("SELECT user_id FROM live_participants")}
     assert str(blocked["id"]) not in seated and str(blocker["id"]) not in seated
+
+
+def test_the_public_reads_are_the_same_answer_for_every_reader(client, make_user):
+    """Issue 15 item 4: the edge strips Authorization from GET /live/list, /live/{id} and
+    /live/participants/{id} (infra/public_reads.js) so signed-in viewers share one cached entry;
+    that is only safe because the answers never depend on the caller: the host, a viewer, a
+    stranger with a bad token and nobody get the same bytes, ETag and public Cache-Control."""
+    host, viewer = make_user(), make_user()
+    sid = start_session(client, host["id"])["id"]
+    assert _post(client, "/live/join", viewer["id"], {"session_id": sid}).status_code == 200
+    for path in ("/live/list?status=active", f"/live/{sid}", f"/live/participants/{sid}"):
+        anonymous = client.http.get(path)
+        assert anonymous.status_code == 200 and anonymous.headers["Cache-Control"].startswith("public")
+        for headers in (auth_headers(host["id"]), auth_headers(viewer["id"]), {"Authorization": "Bearer nope"}):
+            answer = client.http.get(path, headers=headers)
+            assert answer.body == anonymous.body, path
+            assert answer.headers["ETag"] == anonymous.headers["ETag"], path
+            assert "Authorization" not in answer.headers.get("Vary", ""), path

@@ -1,9 +1,9 @@
 """Video reads: the feed, one video, its comments, a hashtag; old routes and /v1 cursor pages.
 
-Lists do not depend on who asks, so they are public whatever the request carries. A single
-listed video is the same public answer with or without a token (signed-in readers share the
-cached copy); only the owner's view of a pending or failed video is private. The token can
-change the answer on that URL, so it says `Vary: Authorization` (declare: auth=OPTIONAL).
+Lists do not depend on who asks, so they are public whatever the request carries. So does
+`/v1/videos/{id}`: the edge strips Authorization from its reads (infra/public_reads.js), so it
+never reads the caller (auth=anonymous) and every reader shares one cached copy. The owner's
+view of a pending or failed video is its own private URL, `/v1/me/videos/{id}`.
 """
 from __future__ import annotations
 
@@ -17,13 +17,15 @@ from ..schema.common import COMPAT_MAX_LIMIT, CursorPage, FeedOffsetPage, IdPath
 from ..schema.types import Input
 from ..schema.videos import Comment, CommentPage, Video, VideoPage
 from . import cache_policies as cache
-from .declare import OPTIONAL, VIEWER, Call, Reply, endpoint
+from .declare import SIGNED_IN, VIEWER, Call, Reply, endpoint
 from .viewer import issued_key_headers
 
 views = lazy("chalicelib.engagement.views")
 
 bp = Blueprint(__name__)
 OWNER_NOTE = "Owners also see their own pending or failed videos (privately)."
+PUBLIC_NOTE = ("Ready videos only, the same answer for everybody (the token is not read): an owner "
+               "polls a pending upload at /v1/me/videos/{id}.")
 
 
 class CommentsQuery(Input):
@@ -71,10 +73,15 @@ def v1_feed(call: Call):
 
 
 @endpoint(bp, "GET", "/v1/videos/{id}", summary="One video", tag="feed", params=IdPath,
-          auth=OPTIONAL, answer=Video, cache=cache.VIDEO, errors=(404,), description=OWNER_NOTE)
+          answer=Video, cache=cache.VIDEO, errors=(404,), description=PUBLIC_NOTE)
 def v1_video(call: Call):
-    view = feed.video_for(call.path.id, call.user_id)
-    return Reply(view.video, private=not view.public)
+    return feed.video_for(call.path.id, None).video
+
+
+@endpoint(bp, "GET", "/v1/me/videos/{id}", summary="One of my videos, whatever its status (poll an upload)",
+          tag="feed", params=IdPath, auth=SIGNED_IN, answer=Video, errors=(404,))
+def v1_my_video(call: Call):
+    return feed.my_video(call.path.id, call.user_id)
 
 
 @endpoint(bp, "GET", "/v1/videos/{id}/comments", summary="A video's comments", tag="feed",

@@ -13,9 +13,9 @@ from chalice import Blueprint
 from .. import feed, follow_lists, models, rules
 from ..errors import NotFound
 from ..repo import users
-from ..schema.common import (COMPAT_MAX_LIMIT, FOLLOWING_MAX_ROWS, CursorPage, IdPath, Limit,
-                             OffsetPage, UserIdPath)
-from ..schema.people import IsFollowing, User
+from ..schema.common import (COMPAT_MAX_LIMIT, FOLLOWING_MAX_ROWS, CursorPage, FollowersOffsetPage,
+                             FollowingOffsetPeoplePage, IdPath, Limit, UserIdPath)
+from ..schema.people import IsFollowing, PeoplePage, User
 from ..schema.types import Input
 from ..schema.videos import Video, VideoPage
 from . import cache_policies as cache
@@ -43,13 +43,15 @@ class FollowingOffsetPage(Input):
 
 
 @endpoint(bp, "GET", "/social/followers/{user_id}", summary="A user's followers", tag="people",
-          params=UserIdPath, query=OffsetPage, answer=List[User], cache=cache.PEOPLE_LIST, errors=(404,))
+          params=UserIdPath, query=FollowersOffsetPage, answer=List[User], cache=cache.PEOPLE_LIST,
+          errors=(404,))
 def followers(call: Call):
     return follow_lists.followers(call.path.user_id, call.query.limit, call.query.offset)
 
 
 @endpoint(bp, "GET", "/social/following/{user_id}", summary="Whom a user follows", tag="people",
-          params=UserIdPath, query=OffsetPage, answer=List[User], cache=cache.PEOPLE_LIST, errors=(404,))
+          params=UserIdPath, query=FollowingOffsetPeoplePage, answer=List[User], cache=cache.PEOPLE_LIST,
+          errors=(404,))
 def following(call: Call):
     return follow_lists.following(call.path.user_id, call.query.limit, call.query.offset)
 
@@ -83,6 +85,20 @@ def v1_user(call: Call):
           errors=(404,))
 def v1_user_videos(call: Call):
     return feed.user_videos_page(call.path.id, call.query.cursor, call.query.limit).as_json()
+
+
+@endpoint(bp, "GET", "/v1/users/{id}/followers", summary="A user's followers, newest follow first",
+          tag="people", params=IdPath, query=CursorPage, answer=PeoplePage, cache=cache.PEOPLE_LIST,
+          later_pages=cache.FEED_LATER_PAGE, errors=(404,))
+def v1_user_followers(call: Call):
+    return follow_lists.people_page("followers", call.path.id, call.query.cursor, call.query.limit).as_json()
+
+
+@endpoint(bp, "GET", "/v1/users/{id}/following", summary="Whom a user follows, newest follow first",
+          tag="people", params=IdPath, query=CursorPage, answer=PeoplePage, cache=cache.PEOPLE_LIST,
+          later_pages=cache.FEED_LATER_PAGE, errors=(404,))
+def v1_user_following(call: Call):
+    return follow_lists.people_page("following", call.path.id, call.query.cursor, call.query.limit).as_json()
 
 
 @endpoint(bp, "GET", "/v1/me/feed", summary="Videos of the people I follow", tag="people",

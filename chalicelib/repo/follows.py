@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from .. import db
+from ..positions import Position
+from . import blocks
 from .users import USER_COLUMNS
 
 # ---- reads ---------------------------------------------------------------------------------
@@ -15,23 +17,35 @@ _FOLLOWERS = ("following_id", "follower_id")
 _FOLLOWING = ("follower_id", "following_id")
 
 
-def _people(side: tuple, user_id: str, limit: int, offset: int) -> Optional[list]:
-    """One statement; None when `user_id` does not exist."""
+def _people(side: tuple, user_id: str, limit: int, offset: int = 0,
+            after: Optional[Position] = None, keyset: bool = False) -> Optional[list]:
+    """One statement, newest follow first, walking follows_(following|follower)_keyset_idx
+    (migration 0003) from the cursor; None when `user_id` does not exist or is suspended.
+    Suspended people and follows across a block (the old backend can still write one) are
+    left out, as every public list leaves them out. Keyset pages also leave out a follow with
+    a NULL created_at (the live column is nullable): no cursor could continue after it."""
     match, listed = side
+    cond, params = "", {}
+    if keyset:
+        cond = " AND f.created_at IS NOT NULL"
+    if after is not None:
+        cond += " AND (f.created_at, f.id) < (%(after_at)s, %(after_id)s)"
+        params = {"after_at": after.created_at, "after_id": after.id}
     rows = db.fetch_all(
         f"""
-        SELECT {USER_COLUMNS}, f.followed_at
+        SELECT p.*
         FROM users target
         LEFT JOIN LATERAL (
-            SELECT f.{listed} AS person_id, f.created_at AS followed_at, f.id AS follow_id
-            FROM follows f WHERE f.{match} = target.id
+            SELECT {USER_COLUMNS}, f.created_at AS followed_at, f.id AS follow_id
+            FROM follows f JOIN users u ON u.id = f.{listed}
+            WHERE f.{match} = target.id AND u.suspended_at IS NULL
+              AND NOT {blocks.between("f.follower_id", "f.following_id")}{cond}
             ORDER BY f.created_at DESC, f.id DESC LIMIT %(n)s OFFSET %(k)s
-        ) f ON true
-        LEFT JOIN users u ON u.id = f.person_id
-        WHERE target.id = %(user_id)s
-        ORDER BY f.followed_at DESC, f.follow_id DESC
+        ) p ON true
+        WHERE target.id = %(user_id)s AND target.suspended_at IS NULL
+        ORDER BY p.followed_at DESC, p.follow_id DESC
         """,
-        {"n": limit, "k": offset, "user_id": user_id},
+        {**params, "n": limit, "k": offset, "user_id": user_id},
     )
     if not rows:
         return None
@@ -44,6 +58,14 @@ def followers(user_id: str, limit: int, offset: int) -> Optional[list]:
 
 def following(user_id: str, limit: int, offset: int) -> Optional[list]:
     return _people(_FOLLOWING, user_id, limit, offset)
+
+
+def followers_page(user_id: str, after: Optional[Position], limit: int) -> Optional[list]:
+    return _people(_FOLLOWERS, user_id, limit, after=after, keyset=True)
+
+
+def following_page(user_id: str, after: Optional[Position], limit: int) -> Optional[list]:
+    return _people(_FOLLOWING, user_id, limit, after=after, keyset=True)
 
 
 def is_following(follower_id: str, user_id: str) -> Optional[bool]:

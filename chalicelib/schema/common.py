@@ -68,6 +68,18 @@ class FeedOffsetPage(OffsetPage):
     __hints__ = {"offset": "page with /v1/feed's cursor"}
 
 
+class FollowersOffsetPage(OffsetPage):
+    """Deeper than MAX_OFFSET: the followers' cursor pages."""
+
+    __hints__ = {"offset": "page with /v1/users/{id}/followers's cursor"}
+
+
+class FollowingOffsetPeoplePage(OffsetPage):
+    """Deeper than MAX_OFFSET: the followings' cursor pages."""
+
+    __hints__ = {"offset": "page with /v1/users/{id}/following's cursor"}
+
+
 class CursorPage(Input):
     """Contract section 3's cursor pages: limit over 50 is clamped."""
 

@@ -1,7 +1,7 @@
 """The User shape (contract section 1) and the follow answers."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional
 
 from .types import Answer, Uuid
 from .videos import Count
@@ -15,6 +15,11 @@ class User(Answer):
     bio: Optional[str]
     followers_count: Count
     following_count: Count
+
+
+class PeoplePage(Answer):
+    items: List[User]
+    next_cursor: Optional[str]
 
 
 class IsFollowing(Answer):

@@ -17,19 +17,21 @@ class StatementCounter:
         self._url = database_url
         self.count = 0
         self.queries: List[str] = []
+        self.blocks = 0  # shared buffers hit or read: what the statements cost in pages
 
     def _reset(self, conn) -> None:
         conn.execute("SELECT pg_stat_statements_reset()")
 
     def _read(self, conn) -> None:
         rows = conn.execute(
-            "SELECT query, calls FROM pg_stat_statements"
+            "SELECT query, calls, shared_blks_hit + shared_blks_read FROM pg_stat_statements"
             " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
             " AND query NOT ILIKE %s AND query NOT ILIKE %s AND query NOT ILIKE %s",
             (_OWN, *_TIMEOUT),
         ).fetchall()
-        self.count = sum(calls for _, calls in rows)
-        self.queries = [q for q, _ in rows]
+        self.count = sum(calls for _, calls, _ in rows)
+        self.queries = [q for q, _, _ in rows]
+        self.blocks = sum(blocks for _, _, blocks in rows)
 
 
 @contextmanager
