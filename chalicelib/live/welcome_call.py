@@ -4,7 +4,6 @@ that only the $connect function reaches the lambda:InvokeFunction call (least pr
 tests/test_iam_policy.py)."""
 from __future__ import annotations
 
-import json
 import os
 import threading
 
@@ -12,10 +11,9 @@ import threading
 def schedule_welcome(connection_id: str) -> None:
     function = os.environ.get("LIVE_WELCOME_FUNCTION")
     if function:
-        import boto3
+        from .. import invoke_async
 
-        boto3.client("lambda").invoke(FunctionName=function, InvocationType="Event",
-                                      Payload=json.dumps({"connection_id": connection_id}).encode())
+        invoke_async.invoke(function, {"connection_id": connection_id})
         return
     from .realtime import welcome
 

@@ -12,18 +12,17 @@ refresh ranks without it.
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import uuid
 from typing import Any, Iterable, List
 
+from .. import invoke_async
 from . import hidden
 
 log = logging.getLogger("trendke.trending")
 CHUNK = 1000  # ids per invocation: ~40 KB, far under the 256 KB asynchronous payload limit
 FUNCTION_ENV = "TRENDING_PURGE_FUNCTION"
-_client: Any = None
 
 
 def request(video_ids: Iterable[str]) -> List[Any]:
@@ -40,30 +39,14 @@ def request(video_ids: Iterable[str]) -> List[Any]:
     return out
 
 
-def _lambda() -> Any:
-    global _client
-    if _client is None:
-        import boto3
-        from botocore.config import Config
-
-        # Short: the removal has committed and the route is waiting to answer.
-        _client = boto3.client("lambda", config=Config(connect_timeout=2, read_timeout=5,
-                                                       retries={"max_attempts": 2}))
-    return _client
-
-
 def forget() -> None:
-    """Drop the client (tests and moto)."""
-    global _client
-    _client = None
+    """Drop the Lambda client (tests and moto)."""
+    invoke_async.forget()
 
 
 def _invoke(function: str, ids: List[str], reference: str) -> Any:
     try:
-        answer = _lambda().invoke(
-            FunctionName=function, InvocationType="Event",
-            Payload=json.dumps({"video_ids": ids, "reference": reference}).encode())
-        return answer.get("StatusCode")
+        return invoke_async.invoke(function, {"video_ids": ids, "reference": reference})
     except Exception as exc:  # the next refresh drops them; this environment already does
         log.error("could not ask %s to purge %d video(s) from trending: %s", function, len(ids), exc)
         return None
