@@ -117,3 +117,19 @@ def test_the_audit_log_is_for_moderators_and_its_cursors_are_its_own(client, sce
         assert answer.status_code == 400 and body["detail"] == "Invalid cursor", query
     for query in ("target_type=song", "target_id=nope", "moderator_id=1", "limit=0"):
         assert _get(client, "/v1/admin/audit?" + query, admin)[0].status_code == 400, query
+
+
+def test_concurrent_dismissals_audit_once(client, scene, sql, make_user):  # noqa: F811
+    from chalicelib.moderation import reports
+    from tests.support.engagement import run_concurrently
+
+    vid = str(scene["video"]["id"])
+    for _ in range(3):
+        _report(client, make_user(), "video", vid)
+    admins = [str(make_user(role="admin")["id"]) for _ in range(6)]
+    results = []
+    errors = run_concurrently([lambda a=a: results.append(reports.dismiss(a, "video", vid, "r"))
+                               for a in admins])
+    assert errors == []
+    assert sorted(r["reports_dismissed"] for r in results) == [0, 0, 0, 0, 0, 3]
+    assert sql("SELECT count(*) AS n FROM moderation_actions")[0]["n"] == 1

@@ -171,7 +171,8 @@ def shift_author_comments(conn: Any, user_id: str, hidden: bool) -> int:
     them back): one delta per video, in the action's transaction. The exclusive bucket lock
     waits for comment changes by this author in flight and holds new ones until commit, so the
     trigger and this recount never both (or neither) count one. Answers the comments moved."""
-    conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s) & 63)", (_COMMENT_AUTHOR_LOCK, user_id))
+    conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s::uuid::text) & 63)",
+                 (_COMMENT_AUTHOR_LOCK, user_id))
     row = conn.execute(
         """
         WITH moved AS (
