@@ -135,7 +135,10 @@ def main() -> None:
 
     started = time.perf_counter()
     tags = service.refresh_hashtags()
-    print(f"search_hashtags recount: {tags} tags in {(time.perf_counter() - started) * 1000:.0f} ms")
+    print(f"search_hashtags recount and window floor: {tags} tags in {(time.perf_counter() - started) * 1000:.0f} ms")
+    with psycopg.connect(url, autocommit=True) as conn:
+        floor = conn.execute("SELECT hotness_floor FROM search_window").fetchone()[0]
+    print(f"window: matches with hotness >= {floor:.3f} (the 2,000th hottest) are scored first")
     searches(app, url)
     takedown(app, url)
 

@@ -6,10 +6,12 @@ from chalice import Blueprint
 
 from ..lazy import lazy
 from ..schema.common import CursorPage, IdPath
-from ..schema.moderation import ModerationReason, ModerationResult, NewReport, Report, ReportQueue
+from ..schema.moderation import (AuditLog, AuditQuery, DismissResult, ModerationReason,
+                                 ModerationResult, NewReport, Report, ReportQueue)
 from .declare import SIGNED_IN, Call, Reply, endpoint
 
 actions = lazy("chalicelib.moderation.actions")
+audit = lazy("chalicelib.moderation.audit")
 reports = lazy("chalicelib.moderation.reports")
 
 bp = Blueprint(__name__)
@@ -40,9 +42,9 @@ _HIDE = ("Hidden at once from every list, search, single read and trending (stor
 _RESTORE = "Audited; the owner notified."
 
 
-def _action(path: str, summary: str, description: str):
+def _action(path: str, summary: str, description: str, answer: type = ModerationResult):
     return endpoint(bp, "POST", path, summary=summary, tag="moderation", auth=SIGNED_IN,
-                    params=IdPath, body=ModerationReason, answer=ModerationResult,
+                    params=IdPath, body=ModerationReason, answer=answer,
                     errors=(403, 404), description=description)
 
 
@@ -80,3 +82,45 @@ def suspend_user(call: Call):
 @_action("/v1/admin/users/{id}/restore", "Restore a suspended user", "Audited.")
 def restore_user(call: Call):
     return _act(call, "restore_user")
+
+
+_DISMISS = ("Closes every open report on the target without acting on it (status `dismissed`), "
+            "so it leaves the queue; audited (`dismiss_reports`). A repeat changes nothing "
+            "(`changed: false`); a report filed later puts the target back in the queue.")
+
+
+def _dismissal(kind: str):
+    return _action(f"/v1/admin/{kind}s/{{id}}/dismiss", f"Dismiss the reports on a {kind}",
+                   _DISMISS, answer=DismissResult)
+
+
+def _dismiss(call: Call, target_type: str):
+    actions.require_admin(call.user_id)
+    return reports.dismiss(call.user_id, target_type, call.path.id, call.body.reason)
+
+
+@_dismissal("video")
+def dismiss_video_reports(call: Call):
+    return _dismiss(call, "video")
+
+
+@_dismissal("comment")
+def dismiss_comment_reports(call: Call):
+    return _dismiss(call, "comment")
+
+
+@_dismissal("user")
+def dismiss_user_reports(call: Call):
+    return _dismiss(call, "user")
+
+
+@endpoint(bp, "GET", "/v1/admin/audit", summary="The moderators' audit log, newest first",
+          tag="moderation", auth=SIGNED_IN, query=AuditQuery, answer=AuditLog, errors=(403,),
+          description="Every moderator action (takedowns, restores, suspensions, dismissals): "
+                      "who, what, which target, when, why. Filter by `target_type`, `target_id`, "
+                      "`moderator_id`; cursor pages (a cursor belongs to its filters).")
+def audit_log(call: Call):
+    actions.require_admin(call.user_id)
+    q = call.query
+    filters = {"target_type": q.target_type, "target_id": q.target_id, "moderator_id": q.moderator_id}
+    return audit.log(filters, q.cursor, q.limit).as_json()

@@ -54,6 +54,8 @@ def act(moderator_id: str, action: str, target_id: str, reason: str) -> Dict[str
             if state is None:
                 raise NotFound(f"{target_type.title()} not found")
             return {"changed": False, "hidden": state["hidden"], "audited_at": None}
+        if target_type == "user":  # their comments leave (or rejoin) comments_count
+            repo.shift_author_comments(conn, target_id, hide)
         entry = repo.audit(conn, moderator_id, action, target_type, target_id, reason)
         if hide:
             repo.resolve_reports(conn, target_type, target_id, moderator_id)

@@ -52,3 +52,23 @@ def queue(cursor: Optional[str], limit: int) -> Page:
         "last_reported_at": timestamps.iso(r["last_reported_at"]),
     } for r in rows]
     return Page(items, next_cursor)
+
+
+def dismiss(moderator_id: str, target_type: str, target_id: str, reason: str) -> Dict[str, Any]:
+    """Close every open report on the target without acting on it: one transaction, audited
+    (`dismiss_reports`) only when some were open; a repeat changes and audits nothing. A
+    report filed later opens the target's queue entry again (a new signal)."""
+
+    def work(conn: Any) -> Dict[str, Any]:
+        if repo.hidden_state(conn, target_type, target_id) is None:
+            raise NotFound(f"{target_type.title()} not found")
+        dismissed = repo.dismiss_reports(conn, target_type, target_id, moderator_id)
+        if not dismissed:
+            return {"changed": False, "reports_dismissed": 0, "audited_at": None}
+        entry = repo.audit(conn, moderator_id, "dismiss_reports", target_type, target_id, reason)
+        return {"changed": True, "reports_dismissed": dismissed,
+                "audited_at": timestamps.iso(entry["created_at"])}
+
+    outcome = db.in_transaction(work)
+    return {"target_type": target_type, "target_id": target_id, "action": "dismiss_reports",
+            "reason": reason, **outcome}

@@ -125,3 +125,66 @@ def listed_video_ids_of(conn: Any, user_id: str) -> List[str]:
         "SELECT id::text AS id FROM videos WHERE user_id = %s AND deleted_at IS NULL", (user_id,)
     ).fetchall()
     return [r["id"] for r in rows]
+
+
+def dismiss_reports(conn: Any, target_type: str, target_id: str, moderator_id: str) -> int:
+    """Close the target's open reports without acting; how many were open. Row locks make a
+    concurrent second dismissal (or an action resolving them) find none left."""
+    return conn.execute(
+        "UPDATE reports SET status = 'dismissed', resolved_at = now(), resolved_by = %s"
+        " WHERE target_type = %s AND target_id = %s AND status = 'open'",
+        (moderator_id, target_type, target_id),
+    ).rowcount
+
+
+# ---- the audit log -------------------------------------------------------------------------
+
+_AUDIT_FILTERS = (("target_type", "a.target_type"), ("target_id", "a.target_id"),
+                  ("moderator_id", "a.moderator_id"))
+
+
+def audit_page(filters: dict, after: Optional[Any], limit: int) -> List[dict]:
+    """Audit entries, newest first, keyset-paged on (created_at, id); `filters` holds the
+    given ones of target_type, target_id, moderator_id (each has an index, 0067)."""
+    conds = [f"{column} = %({name})s" for name, column in _AUDIT_FILTERS if filters.get(name)]
+    params = {name: filters[name] for name, _ in _AUDIT_FILTERS if filters.get(name)}
+    if after is not None:
+        # The cursor carries naive UTC; the column is timestamptz.
+        conds.append("(a.created_at, a.id) < (%(after_at)s::timestamp AT TIME ZONE 'UTC', %(after_id)s)")
+        params.update(after_at=after.created_at, after_id=after.id)
+    where = (" WHERE " + " AND ".join(conds)) if conds else ""
+    return db.fetch_all(
+        "SELECT a.id, a.moderator_id, u.username AS moderator_username, a.action, a.target_type,"
+        " a.target_id, a.reason, a.created_at"
+        f" FROM moderation_actions a LEFT JOIN users u ON u.id = a.moderator_id{where}"
+        " ORDER BY a.created_at DESC, a.id DESC LIMIT %(n)s",
+        {**params, "n": limit},
+    )
+
+
+# The advisory lock the comments trigger takes shared per author bucket (migration 0067).
+_COMMENT_AUTHOR_LOCK = 1668115060  # "cmnt"
+
+
+def shift_author_comments(conn: Any, user_id: str, hidden: bool) -> int:
+    """A suspension takes the author's counted comments out of comments_count (a restore puts
+    them back): one delta per video, in the action's transaction. The exclusive bucket lock
+    waits for comment changes by this author in flight and holds new ones until commit, so the
+    trigger and this recount never both (or neither) count one. Answers the comments moved."""
+    conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s::uuid::text) & 63)",
+                 (_COMMENT_AUTHOR_LOCK, user_id))
+    row = conn.execute(
+        """
+        WITH moved AS (
+            INSERT INTO video_count_deltas (video_id, comments)
+            SELECT c.video_id, %(sign)s * count(*) FROM video_comments c
+            WHERE c.user_id = %(user)s AND c.video_id IS NOT NULL
+              AND c.deleted_at IS NULL AND c.taken_down_at IS NULL
+            GROUP BY c.video_id
+            RETURNING comments
+        )
+        SELECT coalesce(sum(abs(comments)), 0)::int AS n FROM moved
+        """,
+        {"sign": -1 if hidden else 1, "user": user_id},
+    ).fetchone()
+    return row["n"]

@@ -37,7 +37,10 @@ WITH cur AS (
            coalesce(p.views, 0) AS p_views, coalesce(p.shares, 0) AS p_shares,
            (SELECT count(*) FROM video_likes l WHERE l.video_id = v.id) AS e_likes,
            (SELECT count(*) FROM video_comments c
-             WHERE c.video_id = v.id AND c.deleted_at IS NULL) AS e_comments,
+             WHERE c.video_id = v.id AND c.deleted_at IS NULL AND c.taken_down_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM users su  -- what the comment list shows (0067)
+                               WHERE su.id = c.user_id AND su.suspended_at IS NOT NULL)
+           ) AS e_comments,
            (SELECT count(*) FROM video_views w WHERE w.video_id = v.id) AS e_views,
            (SELECT count(*) FROM video_shares s WHERE s.video_id = v.id) AS e_shares
     FROM videos v

@@ -8,6 +8,7 @@ from msgspec import UNSET, UnsetType
 
 from .. import rules
 from ..moderation.reasons import REASONS
+from .common import CursorPage
 from .notifications import Timestamp
 from .types import Answer, Body, Uuid
 from .videos import Count
@@ -71,6 +72,42 @@ class ModerationResult(Answer):
     changed: bool
     hidden: bool
     audited_at: Optional[str] = None
+
+
+class DismissResult(Answer):
+    """The open reports on a target closed without acting on it."""
+
+    target_type: TargetType
+    target_id: Uuid
+    action: Literal["dismiss_reports"]
+    reason: str
+    changed: bool
+    reports_dismissed: Count
+    audited_at: Optional[Timestamp] = None
+
+
+class AuditQuery(CursorPage):
+    """The audit log, newest first; each filter narrows it (they combine)."""
+
+    target_type: Optional[TargetType] = None
+    target_id: Optional[Uuid] = None
+    moderator_id: Optional[Uuid] = None
+
+
+class AuditEntry(Answer):
+    id: Uuid
+    moderator_id: Uuid
+    moderator_username: Optional[str]
+    action: str
+    target_type: TargetType
+    target_id: Uuid
+    reason: str
+    created_at: Timestamp
+
+
+class AuditLog(Answer):
+    items: List[AuditEntry]
+    next_cursor: Optional[str]
 
 
 class BlockState(Answer):
