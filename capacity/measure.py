@@ -54,7 +54,7 @@ def database(name: str, sizes: SeedSizes) -> str:
 def use(url: str, trending_dir: str) -> None:
     os.environ.update(DATABASE_URL=url, TRENDING_LOCAL_DIR=trending_dir, TRENDING_REVALIDATE_S="5",
                       JWT_SECRET=config.DEV_JWT_SECRET, CLOUDINARY_URL=config.DEV_CLOUDINARY_URL,
-                      AUTH_RATE_LIMITS="login=1000000/60,signup=1000000/60",
+                      AUTH_RATE_LIMITS="signup=1000000/60,token_try=1000000/60",
                       RATE_LIMITS="comment=1000000/60,like=1000000/60,follow=1000000/60,upload=1000000/3600")
     os.environ.pop("TRENDING_BUCKET", None)
     config.reset()

@@ -82,3 +82,22 @@ def test_the_fan_out_measurement_posts_through_boto3_to_its_stand_in():
     assert measured["posts"] == 40 and measured["workers"] >= 1
     assert 0 < measured["cpu_ms"] < 100 and measured["wall_ms"] >= measured["cpu_ms"] * 0.5
     assert measured["pooled_wall_ms"] > 0
+
+
+def test_the_measurement_environment_is_one_the_settings_accept(monkeypatch, tmp_path):
+    """`make capacity` lifts the limits its load would hit; every name must be a known action
+    (config.py refuses unknown ones at start-up, as it should in production)."""
+    from capacity import measure
+    from chalicelib import config
+
+    for name in ("DATABASE_URL", "TRENDING_LOCAL_DIR", "TRENDING_REVALIDATE_S", "JWT_SECRET", "CLOUDINARY_URL",
+                 "AUTH_RATE_LIMITS", "RATE_LIMITS", "TRENDING_BUCKET"):
+        monkeypatch.setenv(name, "")  # recorded: undo() puts back what was there before
+        monkeypatch.delenv(name)
+    try:
+        measure.use("postgresql:///capacity-check", str(tmp_path))
+        cfg = config.settings()
+        assert "signup" in cfg.auth_rate_limits and "like" in cfg.rate_limits
+    finally:
+        monkeypatch.undo()
+        config.reset()
