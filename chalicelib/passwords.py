@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import base64
-import secrets
+import os
 import threading
 from typing import Optional
 
@@ -24,7 +24,8 @@ def unusable_hash() -> str:
     this one makes it answer "wrong password" like any other, and nobody knows a preimage
     because there is none to know: the checksum is random, not computed from anything.
     """
-    return "$2b$12$" + _bcrypt_b64(secrets.token_bytes(16)) + _bcrypt_b64(secrets.token_bytes(23))
+    # os.urandom is what secrets.token_bytes calls; `secrets` (hmac, random) stays unimported
+    return "$2b$12$" + _bcrypt_b64(os.urandom(16)) + _bcrypt_b64(os.urandom(23))
 
 
 # ---- bcrypt, as the current backend hashes and checks -------------------------------------
@@ -57,6 +58,8 @@ def _dummy_hash(rounds: int) -> bytes:
     with _dummy_lock:
         value = _dummy.get(rounds)
         if value is None:
+            import secrets
+
             value = _dummy[rounds] = hash_password(secrets.token_urlsafe(16), rounds).encode("ascii")
         return value
 

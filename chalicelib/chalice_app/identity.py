@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any, Optional, Tuple
 
 from .. import auth, observability
-from ..accounts import tokens
 from ..errors import Unauthorized
+from ..lazy import lazy
 from ..repo import accounts, users
+
+tokens = lazy("chalicelib.accounts.tokens")  # `secrets` and hmac: only once a token is read
 
 
 def _current(principal: auth.Principal, version: int) -> None:

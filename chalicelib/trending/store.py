@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from pathlib import Path
 from typing import Any, Dict, Optional, Union
 
 import msgspec
@@ -52,13 +51,15 @@ class LocalStore:
     """A folder: `<dir>/<prefix><key>`, each object written whole (temp file + rename)."""
 
     def __init__(self, directory: str, prefix: str = ""):
+        from pathlib import Path  # the local store only (dev, tests): not on Lambda
+
         self.root = Path(directory)
         self.prefix = prefix
 
     def describe(self) -> str:
         return f"folder {self.root / self.prefix}"
 
-    def _path(self, key: str) -> Path:
+    def _path(self, key: str) -> "Path":
         return self.root / (self.prefix + key)
 
     def read(self, key: str, if_none_match: Optional[str] = None) -> ReadResult:
